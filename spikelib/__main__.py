@@ -1,0 +1,39 @@
+"""Command-line entry point: ``python -m spikelib check [--trials N] [--seed S]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m spikelib", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check",
+        help="convert random networks and compare them with their originals",
+        description=(
+            "Build random networks (both reset kinds, one and two hidden layers, random "
+            "budgets, leaks, delays, spike and current inputs), convert each, and compare "
+            "spike steps and outputs. Prints one line per failing case and a closing line "
+            "'N passed, N failed'; exits with status 1 on any failure."
+        ),
+    )
+    check.add_argument("--trials", type=int, default=200, help="number of random networks (default 200)")
+    check.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
+    args = parser.parse_args(argv)
+
+    if args.trials < 1:
+        parser.error(f"--trials must be >= 1, got {args.trials}")
+
+    from .check import run_checks
+
+    passed, failures = run_checks(args.trials, args.seed)
+    for line in failures:
+        print(line)
+    print(f"{passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""Feedforward networks of integrate-and-fire neurons with spike budgets.
+
+The model is the discrete-time neuron of Dold and Petersen, "Equivalence of approximation
+by networks of single- and multi-spike neurons" (arXiv:2603.13478). Each neuron has a free
+drive ``V[t] = beta * V[t-1] + I[t]`` with leak factor ``beta = exp(-dt / tau_m)``
+(``beta = 1`` when ``tau_m`` is None: the non-leaky integrate-and-fire neuron). Its
+potential before the spikes of step ``t`` are emitted is
+
+    v[t] = V[t] - theta * sum over earlier spikes s of rho[t - s] + lateral input,
+
+where the reset kernel is ``rho[n] = beta**n`` for ``reset="leaky"`` (the reset decays with
+the membrane) and ``rho[n] = 1`` for ``reset="nonleaky"`` (the subtracted threshold
+persists).
+
+Spike-count convention: in step ``t`` a neuron emits
+``c[t] = min(remaining budget, floor(v[t] / theta))`` spikes when ``v[t] >= theta`` and
+none otherwise; every emitted spike subtracts ``theta``. A synapse of weight ``w`` and delay
+``d`` delivers ``w * c[t]`` to its target in step ``t + d``. Lateral synapses inside a layer
+run strictly from a lower to a higher neuron index; a spike of neuron ``j`` adds
+``lateral[k, j] * (1 - rho[n])`` to the potential of neuron ``k``, ``n`` steps later (zero in
+the step of the spike).
+
+The read-out layer does not spike: its potentials ``u[t] = beta * u[t-1] + I[t]`` are the
+network output.
+
+All objects here are immutable: their arrays are read-only copies, and the conversions
+build new networks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .validation import (
+    check_budget,
+    check_positive_finite,
+    check_reset,
+    finite_array,
+    per_neuron,
+)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _check_delays(name: str, delays, shape: tuple[int, int]) -> np.ndarray | None:
+    """Return delays as a read-only int64 array, or None when there are none."""
+    if delays is None:
+        return None
+    raw = np.asarray(delays)
+    if raw.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got shape {raw.shape}")
+    values = finite_array(name, raw, shape)
+    if np.any(values < 0) or np.any(values != np.round(values)):
+        bad = values[(values < 0) | (values != np.round(values))].flat[0]
+        raise ValueError(f"{name} must be whole numbers of steps >= 0, got {bad!r}")
+    as_int = values.astype(np.int64)
+    if not np.any(as_int):
+        return None
+    return _frozen(as_int)
+
+
+def leak_factor(tau_m: float | None, dt: float) -> float:
+    """Return ``beta = exp(-dt / tau_m)``, or 1.0 for a non-leaky neuron (``tau_m`` None)."""
+    if tau_m is None:
+        return 1.0
+    return math.exp(-dt / tau_m)
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """A layer of spiking neurons with subtractive reset and a spike budget.
+
+    Parameters
+    ----------
+    weights : array of shape (n, n_in)
+        Afferent weights; ``weights[i, j]`` connects input ``j`` to neuron ``i``.
+    threshold : float or array of shape (n,)
+        Firing thresholds ``theta`` (> 0), per neuron.
+    max_spikes : int
+        Spike budget ``N_s`` of every neuron in the layer; 1 means single-spike.
+    tau_m : float or None
+        Membrane time constant in the units of the network's ``dt``; None gives the
+        non-leaky integrate-and-fire neuron (``beta = 1``).
+    reset : {"leaky", "nonleaky"}
+        Reset kernel ``rho[n] = beta**n`` (leaky) or ``rho[n] = 1`` (non-leaky).
+    bias : float or array of shape (n,)
+        Bias current added to the input in every step.
+    delays : int array of shape (n, n_in), optional
+        Synaptic delays in whole steps (0 means the same step).
+    lateral : array of shape (n, n), optional
+        Lateral weights; ``lateral[k, j]`` with ``j < k`` connects neuron ``j`` to neuron
+        ``k`` through the kernel ``1 - rho``. Entries on or above the diagonal must be 0.
+
+    Notes
+    -----
+    The spike condition is ``v >= theta``; the count convention and both reset kinds are
+    described in the module docstring of :mod:`spikelib.network`.
+    """
+
+    weights: np.ndarray
+    threshold: np.ndarray | float = 1.0
+    max_spikes: int = 1
+    tau_m: float | None = None
+    reset: str = "leaky"
+    bias: np.ndarray | float = 0.0
+    delays: np.ndarray | None = None
+    lateral: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        weights = finite_array("weights", self.weights)
+        if weights.ndim != 2:
+            raise ValueError(
+                f"weights must be a 2-D array of shape (n, n_in), got shape {weights.shape}"
+            )
+        n, n_in = weights.shape
+        if n == 0 or n_in == 0:
+            raise ValueError(f"weights must have at least one row and column, got {weights.shape}")
+
+        threshold = per_neuron("threshold", self.threshold, n)
+        if np.any(threshold <= 0):
+            bad = threshold[threshold <= 0][0]
+            raise ValueError(f"threshold must be > 0 for every neuron, got {bad!r}")
+
+        tau_m = None if self.tau_m is None else check_positive_finite("tau_m", self.tau_m)
+        lateral = self.lateral
+        if lateral is not None:
+            lateral = finite_array("lateral", lateral, (n, n))
+            if np.any(np.triu(lateral) != 0):
+                raise ValueError(
+                    "lateral must be strictly lower-triangular (synapses from a lower to a "
+                    "higher neuron index only); found a non-zero entry on or above the diagonal"
+                )
+            lateral = _frozen(lateral) if np.any(lateral) else None
+
+        object.__setattr__(self, "weights", _frozen(weights))
+        object.__setattr__(self, "threshold", _frozen(threshold))
+        object.__setattr__(self, "max_spikes", check_budget("max_spikes", self.max_spikes))
+        object.__setattr__(self, "tau_m", tau_m)
+        object.__setattr__(self, "reset", check_reset(self.reset))
+        object.__setattr__(self, "bias", _frozen(per_neuron("bias", self.bias, n)))
+        object.__setattr__(self, "delays", _check_delays("delays", self.delays, (n, n_in)))
+        object.__setattr__(self, "lateral", lateral)
+
+    @property
+    def n(self) -> int:
+        """Number of neurons."""
+        return self.weights.shape[0]
+
+    @property
+    def n_in(self) -> int:
+        """Number of afferent inputs per neuron."""
+        return self.weights.shape[1]
+
+    def __repr__(self) -> str:
+        leak = "non-leaky IF" if self.tau_m is None else f"LIF tau_m={self.tau_m:g}"
+        extras = []
+        if self.delays is not None:
+            extras.append(f"delays up to {int(self.delays.max())}")
+        if self.lateral is not None:
+            extras.append(f"{int(np.count_nonzero(self.lateral))} lateral synapses")
+        extra = (", " + ", ".join(extras)) if extras else ""
+        return (
+            f"Layer(n={self.n}, n_in={self.n_in}, max_spikes={self.max_spikes}, {leak}, "
+            f"reset={self.reset!r}{extra})"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Readout:
+    """A non-spiking linear read-out layer whose potentials are the network output.
+
+    Parameters
+    ----------
+    weights : array of shape (n_out, n_in)
+        Weights from the last spiking layer (or the inputs) to the read-out neurons.
+    bias : float or array of shape (n_out,)
+        Bias current added in every step.
+    tau_m : float or None
+        Membrane time constant; None makes the read-out a perfect integrator.
+    delays : int array of shape (n_out, n_in), optional
+        Synaptic delays in whole steps.
+    """
+
+    weights: np.ndarray
+    bias: np.ndarray | float = 0.0
+    tau_m: float | None = None
+    delays: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        weights = finite_array("readout weights", self.weights)
+        if weights.ndim != 2 or 0 in weights.shape:
+            raise ValueError(
+                "readout weights must be a non-empty 2-D array of shape (n_out, n_in), "
+                f"got shape {weights.shape}"
+            )
+        n_out, n_in = weights.shape
+        tau_m = None if self.tau_m is None else check_positive_finite("tau_m", self.tau_m)
+        object.__setattr__(self, "weights", _frozen(weights))
+        object.__setattr__(self, "bias", _frozen(per_neuron("readout bias", self.bias, n_out)))
+        object.__setattr__(self, "tau_m", tau_m)
+        object.__setattr__(
+            self, "delays", _check_delays("readout delays", self.delays, (n_out, n_in))
+        )
+
+    @property
+    def n(self) -> int:
+        """Number of read-out neurons."""
+        return self.weights.shape[0]
+
+    @property
+    def n_in(self) -> int:
+        """Number of inputs per read-out neuron."""
+        return self.weights.shape[1]
+
+    def __repr__(self) -> str:
+        return f"Readout(n_out={self.n}, n_in={self.n_in})"
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A feedforward network: spiking layers, then an optional non-spiking read-out.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        Spiking layers in order; layer ``l`` takes the spikes of layer ``l - 1`` (the network
+        inputs for ``l = 0``) as its inputs.
+    readout : Readout, optional
+        Non-spiking read-out on the last spiking layer.
+    dt : float
+        Time step, in the same unit as every ``tau_m``.
+    converted_from : tuple of str
+        A record of the conversions that produced this network, oldest first, for example
+        ``("multi-spike network, max_spikes=4 -> to_single_spike",)``. Shown by ``repr``.
+    """
+
+    layers: tuple[Layer, ...]
+    readout: Readout | None = None
+    dt: float = 1.0
+    converted_from: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        layers = tuple(self.layers)
+        if not layers:
+            raise ValueError("layers must contain at least one Layer, got an empty sequence")
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise ValueError(f"layers[{index}] must be a Layer, got {type(layer).__name__}")
+        for index in range(1, len(layers)):
+            if layers[index].n_in != layers[index - 1].n:
+                raise ValueError(
+                    f"layers[{index}] expects {layers[index].n_in} inputs but "
+                    f"layers[{index - 1}] has {layers[index - 1].n} neurons"
+                )
+        if self.readout is not None:
+            if not isinstance(self.readout, Readout):
+                raise ValueError(f"readout must be a Readout, got {type(self.readout).__name__}")
+            if self.readout.n_in != layers[-1].n:
+                raise ValueError(
+                    f"readout expects {self.readout.n_in} inputs but the last layer has "
+                    f"{layers[-1].n} neurons"
+                )
+        object.__setattr__(self, "layers", layers)
+        object.__setattr__(self, "dt", check_positive_finite("dt", self.dt))
+        object.__setattr__(self, "converted_from", tuple(self.converted_from))
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of network inputs."""
+        return self.layers[0].n_in
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of read-out neurons (0 without a read-out)."""
+        return 0 if self.readout is None else self.readout.n
+
+    @property
+    def n_neurons(self) -> int:
+        """Number of spiking neurons (read-out neurons are not counted)."""
+        return sum(layer.n for layer in self.layers)
+
+    def leak_factors(self) -> list[float]:
+        """Return the leak factor ``beta`` of every spiking layer."""
+        return [leak_factor(layer.tau_m, self.dt) for layer in self.layers]
+
+    def __repr__(self) -> str:
+        lines = [f"Network(dt={self.dt:g}, n_inputs={self.n_inputs},"]
+        lines += [f"  {layer!r}," for layer in self.layers]
+        if self.readout is not None:
+            lines.append(f"  {self.readout!r},")
+        for record in self.converted_from:
+            lines.append(f"  converted from: {record},")
+        lines.append(")")
+        return "\n".join(lines)
