@@ -24,16 +24,26 @@ from numba import njit, prange
 
 @njit(cache=True, inline="always")
 def _spike_count(v, theta, remaining):
-    """Return the number of spikes for potential ``v``: floor(v / theta), at most ``remaining``."""
+    """Return the number of spikes for potential ``v``: floor(v / theta), at most ``remaining``.
+
+    The ratio is compared with ``remaining`` before it becomes an integer, because numba's
+    ``math.floor`` returns int64, which wraps for ratios beyond 2**63. Where the division
+    rounds across an integer, the count is corrected by one, so that the leftover
+    ``v - count * theta`` lies in [0, theta) unless the budget caps the count.
+    :func:`spikelib.reference._count` applies the same rule.
+    """
     if remaining <= 0 or not (v >= theta):
         return 0
-    quotient = math.floor(v / theta)
-    if quotient < 1.0:
-        # v >= theta fires at least once even where the division rounds down.
-        quotient = 1.0
-    if quotient >= remaining:
-        return remaining
-    return int(quotient)
+    ratio = v / theta
+    if ratio >= remaining:
+        count = remaining
+    else:
+        count = max(1, int(math.floor(ratio)))
+    if count > 1 and v - count * theta < 0.0:
+        count -= 1
+    elif count < remaining and v - count * theta >= theta:
+        count += 1
+    return count
 
 
 @njit(cache=True, parallel=True)

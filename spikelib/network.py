@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .validation import (
+    MAX_DELAY,
     check_budget,
     check_positive_finite,
     check_reset,
@@ -44,8 +45,15 @@ from .validation import (
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
+    """Return a read-only view of ``array`` whose write flag cannot be switched back on.
+
+    numpy lets the owner of a buffer become writable again, but not a view of a read-only
+    owner, so ``layer.weights.flags.writeable = True`` raises ValueError.
+    """
     array.flags.writeable = False
-    return array
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def _check_delays(name: str, delays, shape: tuple[int, int]) -> np.ndarray | None:
@@ -56,9 +64,13 @@ def _check_delays(name: str, delays, shape: tuple[int, int]) -> np.ndarray | Non
     if raw.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got shape {raw.shape}")
     values = finite_array(name, raw, shape)
-    if np.any(values < 0) or np.any(values != np.round(values)):
-        bad = values[(values < 0) | (values != np.round(values))].flat[0]
-        raise ValueError(f"{name} must be whole numbers of steps >= 0, got {bad!r}")
+    invalid = (values < 0) | (values > MAX_DELAY) | (values != np.round(values))
+    if np.any(invalid):
+        where = tuple(int(i) for i in np.argwhere(invalid)[0])
+        raise ValueError(
+            f"{name} must be whole numbers of steps in [0, {MAX_DELAY}], "
+            f"got {float(values[where])!r} at index {where}"
+        )
     as_int = values.astype(np.int64)
     if not np.any(as_int):
         return None
@@ -124,17 +136,21 @@ class Layer:
 
         threshold = per_neuron("threshold", self.threshold, n)
         if np.any(threshold <= 0):
-            bad = threshold[threshold <= 0][0]
-            raise ValueError(f"threshold must be > 0 for every neuron, got {bad!r}")
+            neuron = int(np.argmax(threshold <= 0))
+            raise ValueError(
+                f"threshold must be > 0 for every neuron, got {float(threshold[neuron])!r} "
+                f"for neuron {neuron}"
+            )
 
         tau_m = None if self.tau_m is None else check_positive_finite("tau_m", self.tau_m)
         lateral = self.lateral
         if lateral is not None:
             lateral = finite_array("lateral", lateral, (n, n))
             if np.any(np.triu(lateral) != 0):
+                where = tuple(int(i) for i in np.argwhere(np.triu(lateral) != 0)[0])
                 raise ValueError(
                     "lateral must be strictly lower-triangular (synapses from a lower to a "
-                    "higher neuron index only); found a non-zero entry on or above the diagonal"
+                    f"higher neuron index only), got {float(lateral[where])!r} at index {where}"
                 )
             lateral = _frozen(lateral) if np.any(lateral) else None
 
@@ -246,6 +262,11 @@ class Network:
     converted_from: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        if isinstance(self.layers, Layer):
+            raise ValueError(
+                "layers must be a sequence of Layer objects, got a single Layer; "
+                "pass layers=(layer,)"
+            )
         layers = tuple(self.layers)
         if not layers:
             raise ValueError("layers must contain at least one Layer, got an empty sequence")

@@ -20,9 +20,16 @@ from .network import Network, leak_factor
 
 
 def _count(v: float, theta: float, remaining: int) -> int:
+    """Return the spike count of potential ``v``, by the rule of ``kernels._spike_count``."""
     if remaining <= 0 or not v >= theta:
         return 0
-    return int(min(remaining, max(1, math.floor(v / theta))))
+    ratio = v / theta
+    count = remaining if ratio >= remaining else max(1, math.floor(ratio))
+    if count > 1 and v - count * theta < 0.0:
+        count -= 1
+    elif count < remaining and v - count * theta >= theta:
+        count += 1
+    return int(count)
 
 
 def reference_run(network: Network, inputs) -> tuple[list[np.ndarray], np.ndarray | None]:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import kernels
 from .network import Network, leak_factor
-from .validation import finite_array
+from .validation import check_potential_range, finite_array
 
 _NO_DELAYS = np.zeros((0, 0), np.int64)
 _NO_LATERAL = np.zeros((0, 0), np.float64)
@@ -139,6 +139,7 @@ def run(
     Every run starts from rest (all potentials 0, no spikes): runs do not share state.
     """
     x, batched = _prepare_inputs(network, inputs)
+    check_potential_range(network, x)
     betas = network.leak_factors()
 
     counts, first_spikes, totals, v_pres, v_posts = [], [], [], [], []

@@ -5,11 +5,16 @@ was given and the valid range, so that a bad input fails before any simulation s
 """
 
 import math
+import reprlib
 
 import numpy as np
 
 RESET_KINDS = ("leaky", "nonleaky")
 MAX_BUDGET = 2**31 - 1  # per-step spike counts are stored as int32
+MAX_DELAY = 2**31 - 1  # keeps ``t - delay`` far from int64 overflow in the kernels
+# Largest bound on a potential that run() accepts; the factor 4 leaves room for the reset
+# and lateral terms that the kernels add to and subtract from the drive.
+MAX_POTENTIAL_BOUND = np.finfo(np.float64).max / 4
 
 
 def _describe(value) -> str:
@@ -22,6 +27,8 @@ def _describe(value) -> str:
 
 def check_positive_finite(name: str, value) -> float:
     """Return ``value`` as float after checking that it is finite and > 0."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -54,11 +61,19 @@ def check_reset(value) -> str:
 
 
 def finite_array(name: str, value, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """Return a float64 copy of ``value`` after checking its shape and that it is all finite."""
+    """Return a float64 copy of ``value`` after checking its shape and that it is all finite.
+
+    Text and complex values are rejected instead of being parsed or losing their imaginary part.
+    """
     try:
-        array = np.array(value, dtype=np.float64)
+        raw = np.asarray(value)
+        if raw.dtype.kind in "USVc":
+            raise TypeError(f"dtype {raw.dtype} has no lossless float64 value")
+        array = np.array(raw, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of finite numbers, got {value!r}") from None
+        raise ValueError(
+            f"{name} must be an array of real finite numbers, got {reprlib.repr(value)}"
+        ) from None
     if shape is not None and array.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -66,7 +81,7 @@ def finite_array(name: str, value, shape: tuple[int, ...] | None = None) -> np.n
         where = tuple(int(i) for i in bad)
         raise ValueError(
             f"{name} must contain only finite numbers (not NaN or infinite), "
-            f"got {array[where]!r} at index {where}"
+            f"got {float(array[where])!r} at index {where}"
         )
     return array
 
@@ -79,3 +94,42 @@ def per_neuron(name: str, value, n: int) -> np.ndarray:
     if array.shape != (n,):
         raise ValueError(f"{name} must be a scalar or have shape ({n},), got shape {array.shape}")
     return array
+
+
+def check_potential_range(network, inputs: np.ndarray) -> None:
+    """Raise ValueError when a potential of a run of ``network`` could overflow float64.
+
+    ``inputs`` has shape (B, T, n_inputs). With ``beta <= 1`` the drive obeys
+    ``|V[t]| <= sum over steps of |I[t]|``, so a neuron of the first layer stays below
+    ``T * |b_i| + sum_j |w_ij| * S_j``, where ``S_j`` is the largest summed ``|x_j|`` of a
+    sample. A later layer receives spike counts, and a presynaptic neuron ``j`` emits at most
+    its budget over the run, so ``S_j`` is that budget. Lateral input adds
+    ``sum_j |lateral_ij|`` times the layer's budget. Without this check an overflow turns
+    potentials into inf or NaN, and a NaN potential never reaches threshold: the neuron
+    would fall silent without an error.
+    """
+    n_steps = inputs.shape[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        presynaptic_sum = np.abs(inputs).sum(axis=1).max(axis=0)
+        for index, layer in enumerate(network.layers):
+            bound = n_steps * np.abs(layer.bias) + np.abs(layer.weights) @ presynaptic_sum
+            if layer.lateral is not None:
+                bound = bound + np.abs(layer.lateral).sum(axis=1) * float(layer.max_spikes)
+            _check_bound(f"layers[{index}]", bound)
+            presynaptic_sum = np.full(layer.n, float(layer.max_spikes))
+
+        readout = network.readout
+        if readout is not None:
+            bound = n_steps * np.abs(readout.bias) + np.abs(readout.weights) @ presynaptic_sum
+            _check_bound("readout", bound)
+
+
+def _check_bound(where: str, bound: np.ndarray) -> None:
+    too_large = ~(bound <= MAX_POTENTIAL_BOUND)
+    if np.any(too_large):
+        neuron = int(np.argmax(too_large))
+        raise ValueError(
+            f"{where}: the potential of neuron {neuron} can reach {bound[neuron]:.3g}, beyond "
+            f"the float64 range this simulator accepts (at most {MAX_POTENTIAL_BOUND:.3g}); "
+            "scale the weights, biases or inputs down"
+        )
