@@ -25,6 +25,25 @@ network output.
 
 All objects here are immutable: their arrays are read-only copies, and the conversions
 build new networks.
+
+Floating-point notes: potentials are float64, and the spike condition ``v >= theta`` is
+tested on rounded values. Sums of multiples of a power of two are exact, so four inputs of
+0.25 reach threshold 1 in the fourth step (step 3). Other fractions can miss: a non-leaky
+neuron with threshold 1 and input ``1/n`` in every step fires first in step ``n - 1``
+(0-based) only when the float64 sum of ``n`` copies of ``1/n`` reaches 1. It does for
+``n = 3`` (exactly 1.0) and ``n = 40`` (1.0000000000000004); for ``n = 7`` and ``n = 10`` it
+stops one rounding error short (0.9999999999999998 and 0.9999999999999999), and the first
+spike comes one step late:
+
+    n     first spike step
+    3     2
+    7     7
+    10    10
+    40    39
+
+Where ``v / theta`` rounds across an integer, the spike count is corrected by one so that
+the leftover ``v - c * theta`` of a step lies in [0, theta) whenever the budget does not
+cap the count.
 """
 
 from __future__ import annotations
