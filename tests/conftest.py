@@ -1,5 +1,6 @@
 """Shared fixtures: the book, built once per test session with every chapter executed."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,32 @@ def chapter_files() -> list[str]:
     return entries
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fresh_env: installs requirements.txt into a new virtual environment and builds the "
+        "book there (slow; deselect with -m 'not fresh_env')",
+    )
+
+
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """Build the book into ``_build/html`` (the README's book command does the same)."""
+    """Build the book into ``_build/html`` (the README's book command does the same).
+
+    For development, set ``SPIKELIB_BOOK_HTML`` to the ``html`` folder of a book that was
+    already built (for example with ``--path-output``). The tests then use that folder and
+    build nothing.
+    """
+    prebuilt = os.environ.get("SPIKELIB_BOOK_HTML")
+    if prebuilt:
+        html_dir = Path(prebuilt).resolve()
+        if not (html_dir / "index.html").is_file():
+            pytest.fail(
+                f"SPIKELIB_BOOK_HTML={prebuilt!r} has no index.html: point it at the html "
+                "folder of a built book, or unset it to build the book"
+            )
+        return html_dir
+
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     completed = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"],
