@@ -24,13 +24,53 @@ from .approximation import (  # noqa: E402
 )
 from .cost import LayerCost, NetworkCost, RunCost, network_cost, run_cost  # noqa: E402
 from .ladder import ladder_index, to_single_spike  # noqa: E402
+from .moebius import (  # noqa: E402
+    DriveViolation,
+    ExactnessReport,
+    MultiSpikeExactnessError,
+    MultiSpikeExactnessWarning,
+    SpikeMismatch,
+    check_multi_spike_exactness,
+    free_drive,
+    moebius_index,
+    moebius_sum,
+    moebius_terms,
+    to_multi_spike,
+)
 from .network import Layer, Network, Readout, leak_factor  # noqa: E402
+from .numbertheory import (  # noqa: E402
+    alpha,
+    alpha_bound,
+    alpha_bound_large,
+    mobius,
+    squarefree_count,
+    squarefree_counts,
+    squarefree_numbers,
+)
 from .simulate import RunResult, run  # noqa: E402
 from .targets import TARGETS, get_target  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DriveViolation",
+    "ExactnessReport",
+    "MultiSpikeExactnessError",
+    "MultiSpikeExactnessWarning",
+    "SpikeMismatch",
+    "alpha",
+    "alpha_bound",
+    "alpha_bound_large",
+    "check_multi_spike_exactness",
+    "free_drive",
+    "mobius",
+    "moebius_index",
+    "moebius_sum",
+    "moebius_terms",
+    "squarefree_count",
+    "squarefree_counts",
+    "squarefree_numbers",
+    "to_multi_spike",
     "Approximation",
     "ApproximationRun",
     "ConversionMismatchError",

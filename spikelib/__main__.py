@@ -11,15 +11,24 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
         "check",
-        help="convert random networks and compare them with their originals",
+        help="convert random networks in both directions and compare them with their originals",
         description=(
-            "Build random networks (both reset kinds, one and two hidden layers, random "
-            "budgets, leaks, delays, spike and current inputs), convert each, and compare "
-            "spike steps and outputs. Prints one line per failing case and a closing line "
+            "Build random networks (both reset kinds, one and two hidden layers, leaks, "
+            "delays, spike and current inputs) and convert them in both directions: "
+            "multi-spike networks with random budgets to single-spike neurons (threshold "
+            "ladder), and single-spike networks to multi-spike neurons (Moebius "
+            "cancellation, with a budget that meets the exactness condition on the drawn "
+            "inputs). Compares spike steps and outputs. Each trial checks one case per "
+            "direction. Prints one line per failing case and a closing line "
             "'N passed, N failed'; exits with status 1 on any failure."
         ),
     )
-    check.add_argument("--trials", type=int, default=200, help="number of random networks (default 200)")
+    check.add_argument(
+        "--trials",
+        type=int,
+        default=200,
+        help="number of random networks per direction (default 200)",
+    )
     check.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     args = parser.parse_args(argv)
 

@@ -1,8 +1,11 @@
 """Exactness checks of the conversions on random networks (``python -m spikelib check``).
 
 Each check runs a network and its conversion on the same inputs and returns a list of
-mismatches, empty when the conversion was exact: equal spike steps neuron by neuron, equal
-spike counts, and read-out potentials equal to 1e-12 relative.
+mismatches, empty when the conversion was exact. Threshold ladder (multi to single spike):
+equal spike steps neuron by neuron, equal spike counts, and read-out potentials equal to
+1e-12 relative. Moebius cancellation (single to multi spike): the exactness condition
+holds, the ``mu``-weighted counts of the emulating neurons equal the original counts in
+every step, and read-out potentials agree to 1e-12 relative.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from .ladder import ladder_index, to_single_spike
-from .network import Network
-from .random_networks import random_case
+from .moebius import check_multi_spike_exactness, free_drive, smallest_exact_budget
+from .network import Network, Readout
+from .random_networks import RandomCase, random_case, random_layer
 from .simulate import run
 
 OUTPUT_RTOL = 1e-12
@@ -76,9 +80,100 @@ def compare_ladder(network: Network, inputs: np.ndarray) -> list[str]:
     return problems
 
 
+def compare_moebius(network: Network, inputs: np.ndarray, max_spikes: int) -> list[str]:
+    """Run a single-spike ``network`` and its Moebius emulation; return the mismatches.
+
+    Returns an empty list when the exactness condition holds and spike counts and read-out
+    agree (see :func:`spikelib.check_multi_spike_exactness`).
+    """
+    report = check_multi_spike_exactness(network, inputs, max_spikes)
+    problems = [f"exactness condition violated: {v}" for v in report.violations]
+    problems += [f"spike counts differ: {m}" for m in report.mismatches]
+    if not report.outputs_agree:
+        problems.append(f"read-out potentials differ by up to {report.output_difference:.3e}")
+    return problems
+
+
+def random_single_spike_case(
+    rng: np.random.Generator,
+    *,
+    reset: str | None = None,
+    n_samples: int = 3,
+    extra_budget: int = 2,
+    max_budget: int = 64,
+) -> tuple[RandomCase, int]:
+    """Draw a random single-spike network and a budget for which the Moebius condition holds.
+
+    The network has one or two layers with ``max_spikes=1``, about a fifth inhibitory
+    weights, delays in some layers, leaky (LIF) and non-leaky neurons, and a read-out; the
+    inputs are spike counts or currents. Lateral synapses appear only where the Moebius
+    conversion accepts them (non-leaky reset or non-leaky neurons). The budget is the
+    smallest one that meets the condition on the drawn inputs, measured from the free
+    drives, plus 0 to ``extra_budget``; networks that would need more than ``max_budget``
+    are drawn again.
+    """
+    reset = reset if reset is not None else str(rng.choice(["leaky", "nonleaky"]))
+    while True:
+        n_layers = int(rng.integers(1, 3))
+        n_inputs = int(rng.integers(1, 5))
+        n_steps = int(rng.integers(10, 30))
+        spike_inputs = bool(rng.random() < 0.5)
+
+        layers, parts = [], []
+        n_in = n_inputs
+        for _ in range(n_layers):
+            n = int(rng.integers(1, 5))
+            tau_m = None if rng.random() < 0.3 else float(rng.uniform(2.0, 20.0))
+            lateral_allowed = reset == "nonleaky" or tau_m is None
+            layers.append(
+                random_layer(
+                    rng,
+                    n,
+                    n_in,
+                    max_spikes=1,
+                    reset=reset,
+                    tau_m=tau_m,
+                    with_delays=bool(rng.random() < 0.4),
+                    with_lateral=lateral_allowed and bool(rng.random() < 0.3),
+                    input_scale=float(rng.uniform(0.3, 2.0)),
+                )
+            )
+            parts.append(f"{n}x(tau_m={tau_m if tau_m is None else round(tau_m, 2)})")
+            n_in = n
+        network = Network(layers=tuple(layers), readout=Readout(weights=rng.normal(size=(2, n_in))))
+
+        if spike_inputs:
+            inputs = rng.choice([0.0, 1.0, 2.0], p=[0.6, 0.3, 0.1], size=(n_samples, n_steps, n_inputs))
+        else:
+            inputs = rng.uniform(0.0, 1.0, size=(n_samples, n_steps, n_inputs))
+
+        needed = 1
+        for layer, drive in zip(network.layers, free_drive(network, inputs)):
+            peaks = drive.max(axis=(0, 1))
+            for peak, theta in zip(peaks, layer.threshold):
+                needed = max(needed, smallest_exact_budget(float(peak), float(theta)))
+        if needed <= max_budget:
+            break
+
+    budget = needed + int(rng.integers(0, extra_budget + 1))
+    kind = "spike" if spike_inputs else "current"
+    description = (
+        f"reset={reset}, {kind} inputs, {n_inputs} inputs, {n_steps} steps, max_spikes="
+        f"{budget}, layers " + " -> ".join(parts)
+    )
+    return RandomCase(network=network, inputs=inputs, description=description), budget
+
+
 def run_checks(trials: int, seed: int) -> tuple[int, list[str]]:
-    """Check the conversions on ``trials`` random networks; return (passed, failure lines)."""
+    """Check both conversions on ``trials`` random networks each; return (passed, failure lines).
+
+    Every trial checks one threshold ladder (multi to single spike) and one Moebius
+    emulation (single to multi spike), so ``passed + len(failures) == 2 * trials``. The
+    reset kind alternates between leaky and non-leaky from trial to trial.
+    """
     rng = np.random.default_rng(seed)
+    # A separate stream keeps the ladder cases the same as before the Moebius check existed.
+    moebius_rng = np.random.default_rng([seed, 1])
     passed = 0
     failures = []
     for trial in range(trials):
@@ -87,6 +182,15 @@ def run_checks(trials: int, seed: int) -> tuple[int, list[str]]:
         problems = compare_ladder(case.network, case.inputs)
         if problems:
             failures.append(f"FAIL ladder trial {trial} ({case.description}): {problems[0]}")
+        else:
+            passed += 1
+
+        single_case, budget = random_single_spike_case(moebius_rng, reset=reset)
+        problems = compare_moebius(single_case.network, single_case.inputs, budget)
+        if problems:
+            failures.append(
+                f"FAIL moebius trial {trial} ({single_case.description}): {problems[0]}"
+            )
         else:
             passed += 1
     return passed, failures

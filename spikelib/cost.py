@@ -26,6 +26,8 @@ class LayerCost:
     efferent_synapses: int
     lateral_synapses: int
     max_spikes: int
+    self_synapses: int = 0
+    """Self-synapses that turn leaky reset into non-leaky reset (``Layer.reset_self_synapses``)."""
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,15 @@ class NetworkCost:
 
     @property
     def synapses(self) -> int:
-        """All synapses: afferent of every layer, lateral, and those into the read-out."""
+        """All synapses: afferent of every layer, lateral, self-synapses and those into the read-out."""
         afferent = sum(layer.afferent_synapses for layer in self.layers)
         lateral = sum(layer.lateral_synapses for layer in self.layers)
-        return afferent + lateral + self.readout_synapses
+        return afferent + lateral + self.self_synapses + self.readout_synapses
+
+    @property
+    def self_synapses(self) -> int:
+        """Self-synapses in all layers (one per neuron of a layer with ``reset_self_synapses``)."""
+        return sum(layer.self_synapses for layer in self.layers)
 
     @property
     def lateral_synapses(self) -> int:
@@ -78,6 +85,7 @@ def network_cost(network: Network) -> NetworkCost:
                 efferent_synapses=0 if efferent is None else int(np.count_nonzero(efferent)),
                 lateral_synapses=0 if layer.lateral is None else int(np.count_nonzero(layer.lateral)),
                 max_spikes=layer.max_spikes,
+                self_synapses=layer.n if layer.reset_self_synapses else 0,
             )
         )
     readout_synapses = 0
@@ -91,7 +99,7 @@ def network_cost(network: Network) -> NetworkCost:
 
 
 def out_degrees(network: Network, index: int) -> np.ndarray:
-    """Return, per neuron of layer ``index``, its efferent plus outgoing lateral synapses."""
+    """Return, per neuron of layer ``index``, its efferent, outgoing lateral and self-synapses."""
     layer = network.layers[index]
     degrees = np.zeros(layer.n, np.int64)
     efferent = _efferent_weights(network, index)
@@ -99,6 +107,8 @@ def out_degrees(network: Network, index: int) -> np.ndarray:
         degrees += np.count_nonzero(efferent, axis=0)
     if layer.lateral is not None:
         degrees += np.count_nonzero(layer.lateral, axis=0)
+    if layer.reset_self_synapses:
+        degrees += 1
     return degrees
 
 

@@ -127,6 +127,13 @@ class Layer:
     lateral : array of shape (n, n), optional
         Lateral weights; ``lateral[k, j]`` with ``j < k`` connects neuron ``j`` to neuron
         ``k`` through the kernel ``1 - rho``. Entries on or above the diagonal must be 0.
+    reset_self_synapses : bool
+        Marks a layer of leaky-reset LIF neurons that each carry a self-synapse of weight
+        ``-theta`` and kernel ``1 - rho``. Leaky reset plus that self-synapse subtracts
+        ``theta * sum rho c + theta * sum (1 - rho) c = theta * sum c``, which is non-leaky
+        reset, so such a layer is simulated as ``reset="nonleaky"`` (required) and the flag
+        only tells the cost accounting to count one self-synapse per neuron.
+        :func:`spikelib.to_multi_spike` sets it; it needs ``tau_m`` (a leak).
 
     Notes
     -----
@@ -142,6 +149,7 @@ class Layer:
     bias: np.ndarray | float = 0.0
     delays: np.ndarray | None = None
     lateral: np.ndarray | None = None
+    reset_self_synapses: bool = False
 
     def __post_init__(self) -> None:
         weights = finite_array("weights", self.weights)
@@ -182,6 +190,18 @@ class Layer:
         object.__setattr__(self, "delays", _check_delays("delays", self.delays, (n, n_in)))
         object.__setattr__(self, "lateral", lateral)
 
+        if not isinstance(self.reset_self_synapses, (bool, np.bool_)):
+            raise ValueError(
+                f"reset_self_synapses must be True or False, got {self.reset_self_synapses!r}"
+            )
+        if self.reset_self_synapses and (self.reset != "nonleaky" or tau_m is None):
+            raise ValueError(
+                "reset_self_synapses=True needs reset='nonleaky' and a tau_m (it marks leaky "
+                f"reset turned non-leaky by self-synapses), got reset={self.reset!r}, "
+                f"tau_m={tau_m!r}"
+            )
+        object.__setattr__(self, "reset_self_synapses", bool(self.reset_self_synapses))
+
     @property
     def n(self) -> int:
         """Number of neurons."""
@@ -199,6 +219,8 @@ class Layer:
             extras.append(f"delays up to {int(self.delays.max())}")
         if self.lateral is not None:
             extras.append(f"{int(np.count_nonzero(self.lateral))} lateral synapses")
+        if self.reset_self_synapses:
+            extras.append("leaky reset made non-leaky by self-synapses")
         extra = (", " + ", ".join(extras)) if extras else ""
         return (
             f"Layer(n={self.n}, n_in={self.n_in}, max_spikes={self.max_spikes}, {leak}, "
