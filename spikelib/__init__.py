@@ -23,6 +23,7 @@ from .approximation import (  # noqa: E402
     sweep,
 )
 from .cost import LayerCost, NetworkCost, RunCost, network_cost, run_cost  # noqa: E402
+from .digits import DigitsClassifier, DigitsExperiment, load_digits_split  # noqa: E402
 from .ladder import ladder_index, to_single_spike  # noqa: E402
 from .moebius import (  # noqa: E402
     DriveViolation,
@@ -74,6 +75,8 @@ __all__ = [
     "Approximation",
     "ApproximationRun",
     "ConversionMismatchError",
+    "DigitsClassifier",
+    "DigitsExperiment",
     "TARGETS",
     "approximate_target",
     "convert_approximation",
@@ -92,6 +95,7 @@ __all__ = [
     "RunResult",
     "ladder_index",
     "leak_factor",
+    "load_digits_split",
     "network_cost",
     "run",
     "run_cost",
