@@ -44,6 +44,7 @@ import numpy as np
 from .cost import network_cost, run_cost
 from .encoders import encode_current, encode_latency
 from .ladder import to_single_spike
+from .moebius import to_multi_spike
 from .network import Layer, Network, Readout, leak_factor
 from .simulate import RunResult, run
 from .validation import check_budget, check_positive_finite, check_reset
@@ -262,6 +263,8 @@ def fit_ridge_readout(
     from sklearn.linear_model import Ridge
 
     check_positive_finite("alpha", alpha)
+    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
+        raise ValueError(f"n_steps must be an integer >= 1, got {n_steps!r}")
     targets = np.eye(N_CLASSES)[labels]
     model = Ridge(alpha=alpha).fit(features, targets)
 
@@ -383,6 +386,27 @@ def convert_classifier(classifier: DigitsClassifier) -> DigitsClassifier:
     )
 
 
+def emulate_classifier(classifier: DigitsClassifier, max_spikes: int) -> DigitsClassifier:
+    """Return the single-spike classifier rebuilt from multi-spike neurons (Moebius cancellation).
+
+    Each single-spike hidden neuron becomes ``Q(max_spikes)`` neurons of budget
+    ``max_spikes`` (:func:`spikelib.to_multi_spike`); leaky-reset LIF neurons get a
+    self-synapse that makes their reset non-leaky. The predictions are unchanged only where
+    the exactness condition holds: every free drive of an original neuron stays below
+    ``(max_spikes + 1) * theta``. That depends on the images, so check it with
+    :func:`spikelib.check_multi_spike_exactness` on the inputs you use.
+    """
+    emulation = to_multi_spike(classifier.network, max_spikes)
+    return DigitsClassifier(
+        network=emulation,
+        encoding=classifier.encoding,
+        description=(
+            f"Moebius emulation of ({classifier.description}) with N_s = {max_spikes}: "
+            f"{emulation.n_neurons} neurons"
+        ),
+    )
+
+
 def accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
     """Return the fraction of correct predictions."""
     return float(np.mean(np.asarray(predictions) == np.asarray(labels)))
@@ -424,6 +448,7 @@ class CostRow:
     afferent_synapses: int
     efferent_synapses: int
     lateral_synapses: int
+    self_synapses: int
     spikes_per_image: float
     synaptic_events_per_image: float
     decision_step: float
@@ -434,9 +459,10 @@ def cost_row(name: str, network: Network, result: RunResult) -> CostRow:
 
     Synapses are non-zero weights (:func:`spikelib.network_cost`): afferent synapses are
     those into the spiking layers, efferent synapses those out of them (into the next layer
-    or the read-out), and lateral synapses those inside a layer. A synaptic event is one
-    spike arriving at one efferent or lateral synapse (:func:`spikelib.run_cost`); input
-    currents are not spikes and cause no events. ``result`` must be a batched run with a
+    or the read-out), lateral synapses those inside a layer, and self-synapses those that
+    :func:`spikelib.to_multi_spike` adds to make a leaky reset non-leaky. A synaptic event
+    is one spike arriving at one efferent, lateral or self-synapse
+    (:func:`spikelib.run_cost`). Input currents are not spikes and cause no events. ``result`` must be a batched run with a
     read-out; ``decision_step`` is the mean of :func:`decision_steps`.
     """
     if result.output is None or not result.batched:
@@ -449,6 +475,7 @@ def cost_row(name: str, network: Network, result: RunResult) -> CostRow:
         afferent_synapses=sum(layer.afferent_synapses for layer in structure.layers),
         efferent_synapses=sum(layer.efferent_synapses for layer in structure.layers),
         lateral_synapses=structure.lateral_synapses,
+        self_synapses=structure.self_synapses,
         spikes_per_image=activity.spikes_per_sample,
         synaptic_events_per_image=activity.synaptic_events_per_sample,
         decision_step=float(decision_steps(result.output).mean()),
@@ -460,6 +487,7 @@ COST_ENTRIES = (
     ("afferent synapses", "afferent_synapses", "{:d}"),
     ("efferent synapses", "efferent_synapses", "{:d}"),
     ("lateral synapses", "lateral_synapses", "{:d}"),
+    ("self-synapses", "self_synapses", "{:d}"),
     ("spikes per image", "spikes_per_image", "{:.2f}"),
     ("synaptic events per image", "synaptic_events_per_image", "{:.1f}"),
     ("decision step (mean)", "decision_step", "{:.2f}"),
@@ -647,7 +675,7 @@ def draw_examples(
     multi_counts = multi.classifier.run(inputs=inputs, record_counts=True).counts[0]
     single_counts = single.classifier.run(inputs=inputs, record_counts=True).counts[0]
     simulation_seconds = time.perf_counter() - start
-    shown = min(shown_neurons, n_hidden)
+    n_shown = min(shown_neurons, n_hidden)
 
     grid = fig.add_gridspec(3, len(examples), height_ratios=[1.0, 1.6, 3.0])
     images = experiment.split.test_images()
@@ -663,23 +691,24 @@ def draw_examples(
         )
 
     multi_ax = fig.add_subplot(grid[1, :])
-    draw_raster(multi_ax, multi_counts[:, :, :shown])
+    draw_raster(multi_ax, multi_counts[:, :, :n_shown])
     multi_ax.set_ylabel("neuron")
+    kind = "multi-spike" if max_spikes > 1 else "single-spike (its ladder is itself)"
     multi_ax.set_title(
-        f"multi-spike, N_s = {max_spikes}: {n_hidden} neurons (first {shown} shown), "
+        f"{kind}, N_s = {max_spikes}: {n_hidden} neurons (first {n_shown} shown), "
         f"test accuracy {multi.accuracy:.1%}",
         fontsize=9,
     )
 
     single_ax = fig.add_subplot(grid[2, :])
     draw_raster(
-        single_ax, single_counts[:, :, : shown * max_spikes], color="#2c6fbb", group=max_spikes
+        single_ax, single_counts[:, :, : n_shown * max_spikes], color="#2c6fbb", group=max_spikes
     )
     single_ax.set_ylabel("ladder neuron")
     single_ax.set_xlabel("step, in each example's window")
     single_ax.set_title(
         f"single-spike ladder: {n_hidden * max_spikes} neurons "
-        f"(first {shown * max_spikes} shown), test accuracy {single.accuracy:.1%}",
+        f"(first {n_shown * max_spikes} shown), test accuracy {single.accuracy:.1%}",
         fontsize=9,
     )
 
@@ -715,7 +744,7 @@ def accuracy_curves(
 ) -> dict[int, dict[str, np.ndarray]]:
     """Return, per budget, neuron counts and test accuracies of the networks and conversions.
 
-    For each budget ``N_s`` the result holds ``neurons`` (the hidden sizes), ``accuracy`` of
+    For each budget ``N_s`` the result contains ``neurons`` (the hidden sizes), ``accuracy`` of
     the multi-spike networks, ``ladder_neurons`` (``N_s * n``) and ``ladder_accuracy`` of
     their threshold ladders (each computed by running the conversion).
     """

@@ -6,12 +6,21 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
 
-from spikelib import Layer, Network, Readout, run, to_single_spike
+from spikelib import (
+    Layer,
+    Network,
+    Readout,
+    check_multi_spike_exactness,
+    run,
+    to_multi_spike,
+    to_single_spike,
+)
 from spikelib.digits import (
     Encoding,
     convert_classifier,
     cost_row,
     decision_steps,
+    emulate_classifier,
     load_digits_split,
     random_hidden_layer,
     spike_features,
@@ -108,7 +117,7 @@ def test_hidden_layers_share_first_neurons():
     assert np.array_equal(small.bias, large.bias[:5])
 
 
-def test_readout_features_totals_without_leak():
+def test_spike_features_totals_without_leak():
     counts = np.array([[[1, 0], [2, 1], [0, 1]]])
 
     assert spike_features(counts, 1.0).tolist() == [[3.0, 2.0]]
@@ -179,12 +188,68 @@ def test_cost_ladder_tiny_by_hand():
     assert row.efferent_synapses == 3 * 2 * 2
     # Per neuron N_s (N_s - 1) / 2 = 1 lateral synapse (rung 1 -> rung 2).
     assert row.lateral_synapses == 3 * 2 * 1 // 2
+    assert row.self_synapses == 0
     # The ladder fires the same spikes: image 0 rungs 0_1, 0_2, 1_1; image 1 every rung 1.
     assert row.spikes_per_image == 3.0
     # Image 0: 3 spikes * 2 read-out synapses + lateral from rungs 0_1 and 1_1 = 8.
     # Image 1: 3 * 2 + lateral from rungs 0_1, 1_1, 2_1 = 9. Mean 8.5.
     assert row.synaptic_events_per_image == 8.5
     assert row.decision_step == 0.0
+
+
+@pytest.mark.parametrize("reset", ["leaky", "nonleaky"])
+def test_moebius_same_predictions_whole_split(split, reset):
+    classifier = train_classifier(split, 40, 1, reset=reset)
+    inputs = classifier.encoding.encode(split.x_test)
+    budget = check_multi_spike_exactness(classifier.network, inputs, 2).suggested_budget
+
+    report = check_multi_spike_exactness(classifier.network, inputs, budget)
+    emulation = emulate_classifier(classifier, budget)
+
+    assert report.exact
+    assert np.array_equal(classifier.predict(inputs=inputs), emulation.predict(inputs=inputs))
+
+
+def test_moebius_budget_too_small_not_exact(split):
+    # With N_s = 2 every free drive must stay below 3 theta, and strong digits drive above it.
+    classifier = train_classifier(split, 40, 1)
+    inputs = classifier.encoding.encode(split.x_test)
+
+    report = check_multi_spike_exactness(classifier.network, inputs, 2)
+
+    assert not report.condition_holds
+    assert report.suggested_budget > 2
+
+
+def tiny_single_spike_network() -> Network:
+    # 2 inputs, 2 single-spike LIF neurons with leaky reset, 2 read-out neurons.
+    hidden = Layer(
+        weights=[[2.5, 0.25], [0.5, 0.25]], threshold=1.0, max_spikes=1, tau_m=10.0, reset="leaky"
+    )
+    readout = Readout(weights=[[1.0, 2.0], [-1.0, 1.0]])
+    return Network(layers=(hidden,), readout=readout)
+
+
+def test_cost_moebius_tiny_by_hand():
+    # N_s = 3: squarefree d = 1, 2, 3 with mu = 1, -1, -1, so Q(3) = 3 neurons per neuron.
+    # Input 0 jumps to 1 in step 0: neuron 0 sits at 2.5 < (3 + 1) theta and fires once,
+    # neuron 1 at 0.5 never. Its emulation: M_1 fires floor(2.5) = 2 spikes, M_2 fires
+    # floor(2.5 / 2) = 1, M_3 none; 2 - 1 - 0 = 1 is the original spike. The self-synapses
+    # make the reset non-leaky, so M_1 stays at 2.5 beta**t - 2 < 1 and fires no more.
+    network = to_multi_spike(tiny_single_spike_network(), 3)
+    inputs = np.zeros((1, 6, 2))
+    inputs[0, 0, 0] = 1.0
+
+    row = cost_row("emulation", network, run(network, inputs))
+
+    assert row.neurons == 2 * 3
+    assert row.afferent_synapses == 2 * 3 * 2
+    assert row.efferent_synapses == 2 * 3 * 2
+    assert row.lateral_synapses == 0
+    assert row.self_synapses == 2 * 3
+    assert row.spikes_per_image == 3.0
+    # Each spike reaches 2 read-out neurons and its own self-synapse: 3 * (2 + 1) events.
+    assert row.synaptic_events_per_image == 9.0
 
 
 def test_encoding_rejects_unknown_kind():
