@@ -2,9 +2,9 @@
 
 A single-spike neuron ``S`` (threshold ``theta``, free drive ``V``) is replaced by
 multi-spike neurons ``M_d``, one for each squarefree ``d <= N_s``. ``M_d`` receives the
-afferent synapses and the bias of ``S``, has threshold ``d * theta`` and budget ``N_s``, and
-every efferent synapse of ``S`` (weight ``w``, delay ``k``) becomes a synapse of ``M_d``
-with weight ``mu(d) * w`` and the same delay, where ``mu`` is the Moebius function.
+afferent synapses and the bias of ``S`` and has threshold ``d * theta`` and budget
+``N_s``. Every efferent synapse of ``S`` (weight ``w``, delay ``k``) becomes a synapse of
+``M_d`` with weight ``mu(d) * w`` and the same delay, where ``mu`` is the Moebius function.
 
 Why it works (non-leaky reset, spike-count convention of :mod:`spikelib.network`): once
 the running maximum of ``V`` has reached level ``L * theta`` (``L`` a whole number), ``M_d``
@@ -257,10 +257,10 @@ def to_multi_spike(network: Network, max_spikes: int) -> Network:
 def drives_from_run(network: Network, result: RunResult) -> list[np.ndarray]:
     """Reconstruct the free drive of every neuron from a run with ``record_potentials=True``.
 
-    The free drive is the potential a neuron would have if it never fired: the potential
-    before the spikes of a step, plus the thresholds its earlier spikes subtracted,
-    each decayed by the reset kernel (``beta**n`` for leaky reset, 1 for non-leaky
-    reset). Lateral input is part of the drive. Works for any budget.
+    The free drive is the potential a neuron would have if it never fired. It is the
+    potential before the spikes of a step plus the thresholds that earlier spikes
+    subtracted, each decayed by the reset kernel (``beta**n`` for leaky reset, 1 for
+    non-leaky reset). Lateral input is part of the drive. Works for any budget.
 
     Returns one float64 array per layer with the shape of ``result.v_pre[layer]``.
     """
@@ -324,8 +324,7 @@ class DriveViolation:
         return (
             f"layer {self.layer}, neuron {self.neuron}, sample {self.sample}: free drive "
             f"{self.peak_drive:.6g} at step {self.step} is {self.excess:.6g} above the limit "
-            f"{self.limit:.6g} = (max_spikes + 1) * theta (theta = {self.threshold:.6g}); "
-            f"needs max_spikes >= {self.needed_budget}"
+            f"{self.limit:.6g} = (max_spikes + 1) * theta (theta = {self.threshold:.6g})"
         )
 
 
@@ -421,7 +420,7 @@ class ExactnessReport:
             worst = self.worst_violation()
             return (
                 f"not exact with max_spikes={self.max_spikes}: {worst}; "
-                f"use max_spikes >= {self.suggested_budget}"
+                f"use max_spikes >= {self.suggested_budget} for these inputs"
             )
         if self.mismatches:
             return f"not exact with max_spikes={self.max_spikes}: {self.mismatches[0]}"

@@ -132,7 +132,7 @@ class Layer:
         ``-theta`` and kernel ``1 - rho``. Leaky reset plus that self-synapse subtracts
         ``theta * sum rho c + theta * sum (1 - rho) c = theta * sum c``, which is non-leaky
         reset, so such a layer is simulated as ``reset="nonleaky"`` (required) and the flag
-        only tells the cost accounting to count one self-synapse per neuron.
+        only makes the cost accounting count one self-synapse per neuron.
         :func:`spikelib.to_multi_spike` sets it; it needs ``tau_m`` (a leak).
 
     Notes

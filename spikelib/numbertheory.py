@@ -107,7 +107,7 @@ def mobius(n: int) -> np.ndarray:
     -------
     numpy.ndarray of int8, shape (n + 1,)
         ``mu[k]`` for ``k = 0..n``. ``mu[0]`` is 0 by convention (0 is divisible by every
-        square), so index ``k`` holds ``mu(k)``.
+        square), so that index ``k`` is ``mu(k)``.
 
     Notes
     -----
