@@ -106,6 +106,16 @@ SET_SLIDER_JS = """
 }
 """
 
+# The text of each cell output without its <pre> blocks (printed text and tracebacks), so
+# that only rendered Markdown and HTML outputs remain.
+OUTPUT_PROSE_JS = """
+(outputs) => outputs.map((output) => {
+    const copy = output.cloneNode(true);
+    copy.querySelectorAll("pre").forEach((block) => block.remove());
+    return copy.textContent;
+})
+"""
+
 MATH_STATE_JS = """
 async () => {
     const mathjax = window.MathJax;
@@ -154,6 +164,7 @@ class PageVisit:
     math: dict = field(default_factory=dict)
     sliders: list[SliderCheck] = field(default_factory=list)
     navigation: dict[str, str] = field(default_factory=dict)
+    output_texts: list[str] = field(default_factory=list)
     screenshot: Path | None = None
 
 
@@ -260,6 +271,7 @@ def _visit(browser, book_url: str, html_dir: Path, entry: str) -> PageVisit:
         visit.status = response.status if response else 0
         visit.math = page.evaluate(MATH_STATE_JS)
         visit.images = page.eval_on_selector_all("article img", IMAGE_STATS_JS)
+        visit.output_texts = page.eval_on_selector_all("article .cell_output", OUTPUT_PROSE_JS)
         visit.navigation = {
             anchor["kind"]: anchor["href"]
             for anchor in page.eval_on_selector_all(
@@ -339,6 +351,19 @@ def test_page_images_decoded_not_blank(visit_page, entry):
     blank = [image for image in images if image["dominantShare"] > MAX_DOMINANT_COLOUR_SHARE]
     assert undecoded == []
     assert blank == []
+
+
+# The delimiter row of a Markdown table left as text ("|---|", which CommonMark's
+# typographic replacement may turn into "|—|").
+RAW_TABLE_DELIMITER = re.compile(r"\|\s*:?(?:-{3,}|[—–]+):?\s*\|")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_page_outputs_have_no_raw_tables(visit_page, entry):
+    raw = [text[:200] for text in visit_page(entry).output_texts if RAW_TABLE_DELIMITER.search(text)]
+
+    assert raw == []
 
 
 @pytest.mark.browser
@@ -482,10 +507,14 @@ def test_api_page_includes_module(module):
 def test_api_page_documents_exports(built_book):
     html = (built_book / "book" / "api.html").read_text(encoding="utf-8")
     missing = []
+    # Classes and functions carry the module that defines them. Exported data (a dict of
+    # targets, say) has no __module__, and autodoc lists it only when it has a doc comment.
     for name in spikelib.__all__:
-        module = getattr(getattr(spikelib, name), "__module__", "spikelib")
-        if f'id="{module}.{name}"' not in html:
-            missing.append(f"{module}.{name}")
+        exported = getattr(spikelib, name)
+        if not callable(exported):
+            continue
+        if f'id="{exported.__module__}.{name}"' not in html:
+            missing.append(f"{exported.__module__}.{name}")
 
     assert missing == []
 
