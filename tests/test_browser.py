@@ -305,6 +305,32 @@ def visit_page(browser, book_url, built_book):
     return visit
 
 
+def _visit_file_url(browser, html_dir: Path, entry: str) -> tuple[list[str], list[str], dict]:
+    """Open a page from disk (file://) and return (errors, external requests, math state)."""
+    errors: list[str] = []
+    external: list[str] = []
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught exception: {error}"))
+
+    def on_route(route) -> None:
+        if is_local_url(route.request.url):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", on_route)
+    try:
+        page.goto((html_dir / f"{entry}.html").as_uri(), wait_until="load")
+        math = page.evaluate(MATH_STATE_JS)
+    finally:
+        context.close()
+    return errors, external, math
+
+
 def _page_path(html_dir: Path, book_url: str, url: str) -> Path | None:
     if not url.startswith(book_url):
         return None
@@ -312,6 +338,7 @@ def _page_path(html_dir: Path, book_url: str, url: str) -> Path | None:
     return html_dir / relative
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_loads_without_errors(visit_page, entry):
@@ -322,6 +349,20 @@ def test_page_loads_without_errors(visit_page, entry):
     assert visit.broken_resources == []
 
 
+@pytest.mark.book
+@pytest.mark.browser
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_page_works_from_file_url(browser, built_book, entry):
+    # A reader may open the pages straight from disk, where Chromium treats every file as
+    # its own origin; MathJax still has to load its fonts there.
+    errors, external, math = _visit_file_url(browser, built_book, entry)
+
+    assert errors == []
+    assert external == []
+    assert math["rendered"] >= math["formulas"], math
+
+
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_requests_stay_local(visit_page, entry):
@@ -330,6 +371,7 @@ def test_page_requests_stay_local(visit_page, entry):
     assert visit.external_requests == []
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_math_renders_offline(visit_page, entry):
@@ -342,6 +384,7 @@ def test_page_math_renders_offline(visit_page, entry):
     assert math["errors"] == 0
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_images_decoded_not_blank(visit_page, entry):
@@ -358,6 +401,7 @@ def test_page_images_decoded_not_blank(visit_page, entry):
 RAW_TABLE_DELIMITER = re.compile(r"\|\s*:?(?:-{3,}|[—–]+):?\s*\|")
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_outputs_have_no_raw_tables(visit_page, entry):
@@ -366,12 +410,14 @@ def test_page_outputs_have_no_raw_tables(visit_page, entry):
     assert raw == []
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", CHAPTERS)
 def test_chapter_shows_figures(visit_page, entry):
     assert visit_page(entry).images, f"{entry} shows no image"
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", CHAPTERS)
 def test_chapter_static_slider_switches_frame(visit_page, entry):
@@ -386,6 +432,7 @@ def test_chapter_static_slider_switches_frame(visit_page, entry):
         assert slider.label_after != slider.label_before, slider
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("position", range(len(ENTRIES)))
 def test_navigation_links_follow_toc(visit_page, built_book, book_url, position):
@@ -403,6 +450,7 @@ def test_navigation_links_follow_toc(visit_page, built_book, book_url, position)
         assert path.is_file(), path
 
 
+@pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_screenshot_saved(visit_page, entry):
