@@ -9,8 +9,8 @@ the fitted weights go into a :class:`~spikelib.network.Readout`, so the network'
 potential at the final step is the approximation itself.
 
 :func:`convert_approximation` applies :func:`~spikelib.ladder.to_single_spike` to that
-fitted network and keeps its read-out weights (the ladder copies each efferent weight onto
-the ``N_s`` ladder neurons); nothing is refitted. Because the threshold ladder is exact, the
+fitted network and keeps its read-out weights. The ladder copies each efferent weight onto
+the ``N_s`` ladder neurons, and nothing is refitted. Because the threshold ladder is exact, the
 converted network has the same output for every input and therefore the same error on
 every test set. :func:`approximate_target` and :func:`sweep` check this on every network
 they build and raise :class:`ConversionMismatchError` (or warn, on request) when it fails.
@@ -49,6 +49,9 @@ LAYER_KINDS = ("ramp", "random")
 MISMATCH_ACTIONS = ("raise", "warn")
 DEFAULT_STEPS = {"current": 16, "latency": 257}
 ERROR_RTOL = 1e-12
+# Points per simulator call are limited so that the per-step counts of one call, an array
+# of shape (points, T, neurons), stay near this many entries (about 32 MB as float64).
+CHUNK_ENTRIES = 2**22
 
 
 class ConversionMismatchError(RuntimeError):
@@ -107,6 +110,14 @@ def encode(x, encoder: str, n_steps: int) -> np.ndarray:
     if encoder == "current":
         return encode_current(points, n_steps)
     return encode_latency(points, n_steps)
+
+
+def _chunks(points: np.ndarray, network: Network, n_steps: int):
+    """Yield consecutive slices of ``points`` small enough for one simulator call."""
+    widest = max(max(layer.n for layer in network.layers), network.n_outputs)
+    size = max(1, CHUNK_ENTRIES // (n_steps * widest))
+    for start in range(0, points.shape[0], size):
+        yield points[start : start + size]
 
 
 def ramp_layer(
@@ -310,7 +321,11 @@ class Approximation:
     decoder_intercept: float = 0.0
 
     def run(self, x) -> RunResult:
-        """Encode ``x`` (shape (B, d)) and simulate the network on it."""
+        """Encode ``x`` (shape (B, d)) and simulate the network on it in one call.
+
+        The simulator keeps per-step counts of shape (B, T, n) for every layer, so a large
+        batch needs a lot of memory; :meth:`evaluate` splits it.
+        """
         return run(self.network, encode(x, self.encoder, self.n_steps), record_counts=False)
 
     def output(self, result: RunResult) -> np.ndarray:
@@ -323,7 +338,22 @@ class Approximation:
 
     def predict(self, x) -> np.ndarray:
         """Return the approximation at the points ``x``, shape (B,)."""
-        return self.output(self.run(x))
+        return self.evaluate(x)[0]
+
+    def evaluate(self, x) -> tuple[np.ndarray, float]:
+        """Return the approximation at ``x`` and the mean number of hidden spikes per point.
+
+        The points are simulated in chunks of about :data:`CHUNK_ENTRIES` count entries
+        (at least one point per chunk).
+        """
+        points = check_points(x, self.network.n_inputs)
+        outputs = []
+        spikes = 0.0
+        for chunk in _chunks(points, self.network, self.n_steps):
+            result = self.run(chunk)
+            outputs.append(self.output(result))
+            spikes += run_cost(self.network, result).spikes_per_sample * chunk.shape[0]
+        return np.concatenate(outputs), spikes / points.shape[0]
 
 
 def _hidden_layers(hidden) -> tuple[tuple[Layer, ...], float]:
@@ -401,7 +431,12 @@ def fit_readout(
     if kind == "potential":
         probe_readout = Readout(weights=np.eye(n_last), tau_m=readout_tau_m)
     probe = Network(layers=layers, readout=probe_readout, dt=dt)
-    features = readout_features(run(probe, encode(points, encoder, n_steps), record_counts=False), kind)
+    features = np.concatenate(
+        [
+            readout_features(run(probe, encode(chunk, encoder, n_steps), record_counts=False), kind)
+            for chunk in _chunks(points, probe, n_steps)
+        ]
+    )
 
     design = np.hstack([features, np.ones((features.shape[0], 1))])
     coefficients, *_ = np.linalg.lstsq(design, values, rcond=None)
@@ -596,10 +631,8 @@ def approximate_target(
 
     x_test = midpoint_grid(target.dim, grid_size)
     y_test = target(x_test)
-    result = approximation.run(x_test)
-    single_result = single.run(x_test)
-    output = approximation.output(result)
-    single_output = single.output(single_result)
+    output, spikes = approximation.evaluate(x_test)
+    single_output, single_spikes = single.evaluate(x_test)
     errors = approximation_errors(output, y_test)
     single_errors = approximation_errors(single_output, y_test)
 
@@ -628,8 +661,8 @@ def approximate_target(
         single_output=single_output,
         errors=errors,
         single_errors=single_errors,
-        spikes=run_cost(approximation.network, result).spikes_per_sample,
-        single_spikes=run_cost(single.network, single_result).spikes_per_sample,
+        spikes=spikes,
+        single_spikes=single_spikes,
         agree=agree,
         max_output_difference=difference,
     )
