@@ -298,3 +298,18 @@ def test_readout_features_potential_needs_readout():
 
     with pytest.raises(ValueError, match="read-out"):
         readout_features(result, "potential")
+
+
+def test_evaluate_chunks_match_one_run(monkeypatch):
+    outcome = approximate_target("kink", 5, 3, tau_m=64.0)
+    fitted = outcome.approximation
+    x = midpoint_grid(1, 50)
+    whole = fitted.run(x)
+    whole_spikes = whole.spike_totals[0].sum() / 50
+
+    # 16 steps * 5 neurons = 80 entries per point, so chunks of 3 points.
+    monkeypatch.setattr(approximation_module, "CHUNK_ENTRIES", 240)
+    prediction, spikes = fitted.evaluate(x)
+
+    assert np.array_equal(prediction, fitted.output(whole))
+    assert spikes == pytest.approx(whole_spikes, rel=1e-12)
