@@ -85,12 +85,12 @@ def _steps_for(encoder: str, n_steps) -> int:
     return _check_int("n_steps", n_steps, minimum)
 
 
-def drive_gain(tau_m: float | None, n_steps: int) -> float:
+def drive_gain(tau_m: float | None, n_steps: int, dt: float = 1.0) -> float:
     """Return ``sum_{k < T} beta**k``: the free drive after ``T`` steps of a unit current.
 
-    With ``beta = exp(-1 / tau_m)`` (``dt = 1``), or ``T`` for a non-leaky neuron.
+    With ``beta = exp(-dt / tau_m)``, or ``T`` for a non-leaky neuron.
     """
-    beta = leak_factor(tau_m, 1.0)
+    beta = leak_factor(tau_m, dt)
     if beta == 1.0:
         return float(n_steps)
     return (1.0 - beta**n_steps) / (1.0 - beta)
@@ -142,7 +142,8 @@ def ramp_layer(
     latency encoder a step falls between two latency levels, so its position is exact only
     to ``1 / (T - 1)``. With a leaky membrane and latency coding, or with leaky reset, the
     steps move (leaky reset lets a neuron fire more spikes for the same drive), but the
-    staircase stays monotone in ``x``.
+    staircase stays monotone in ``x``. ``tau_m`` is in steps: the placement assumes a
+    network with ``dt = 1``.
 
     Spike-count convention: counts per step as in :mod:`spikelib.network`; the layer uses
     the given ``reset`` kind.
@@ -203,6 +204,7 @@ def random_layer(
     combination scaled like the 1-D latency ramp of :func:`ramp_layer`, with a negative
     bias. The peak potential is reached at one of the input spikes, so it is a piecewise
     linear function of the spike steps rather than a ramp along one direction of ``x``.
+    As in :func:`ramp_layer`, ``tau_m`` is in steps (a network with ``dt = 1``).
 
     Spike-count convention: counts per step as in :mod:`spikelib.network`; the layer uses
     the given ``reset`` kind.
@@ -453,7 +455,9 @@ def fit_readout(
         )
 
     tau = readout_tau_m if kind == "potential" else None
-    readout = Readout(weights=weights[None, :], bias=intercept / drive_gain(tau, n_steps), tau_m=tau)
+    readout = Readout(
+        weights=weights[None, :], bias=intercept / drive_gain(tau, n_steps, dt), tau_m=tau
+    )
     return Approximation(
         network=Network(layers=layers, readout=readout, dt=dt),
         kind=kind,

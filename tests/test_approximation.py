@@ -313,3 +313,16 @@ def test_evaluate_chunks_match_one_run(monkeypatch):
 
     assert np.array_equal(prediction, fitted.output(whole))
     assert spikes == pytest.approx(whole_spikes, rel=1e-12)
+
+
+def test_fit_constant_readout_dt():
+    # With dt = 0.5 the read-out leak is exp(-0.5 / tau_r) per step.
+    hidden = Network(layers=(ramp_layer(3, 2),), dt=0.5)
+    x = training_points(1, 40, seed=3)
+
+    fitted = fit_readout(hidden, x, np.full(40, -2.0), kind="potential", readout_tau_m=4.0)
+
+    beta = math.exp(-0.5 / 4.0)
+    steps = DEFAULT_STEPS["current"]
+    assert fitted.network.readout.bias[0] == pytest.approx(-2.0 * (1 - beta) / (1 - beta**steps))
+    assert np.allclose(fitted.predict(x), -2.0, rtol=0, atol=1e-12)
