@@ -50,7 +50,7 @@ APPENDIX_ENTRIES = {"book/api"}
 CHAPTERS = [entry for entry in ENTRIES if entry != ROOT_ENTRY and entry not in APPENDIX_ENTRIES]
 
 # An image passes as drawn when at most this share of its pixels has its most common
-# colour. A matplotlib figure with axes and tick labels stays well below it; an empty
+# colour. A matplotlib figure with axes and tick labels stays well below it. An empty
 # canvas, a failed render or a single-colour placeholder is at 1.0.
 MAX_DOMINANT_COLOUR_SHARE = 0.995
 
@@ -354,7 +354,7 @@ def test_page_loads_without_errors(visit_page, entry):
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_page_works_from_file_url(browser, built_book, entry):
     # A reader may open the pages straight from disk, where Chromium treats every file as
-    # its own origin; MathJax still has to load its fonts there.
+    # its own origin. MathJax must still load its fonts there.
     errors, external, math = _visit_file_url(browser, built_book, entry)
 
     assert errors == []
