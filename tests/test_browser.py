@@ -15,6 +15,7 @@ modules must not fetch anything from the network at run time.
 from __future__ import annotations
 
 import ast
+import base64
 import functools
 import http.server
 import importlib.util
@@ -25,11 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import matplotlib
 import pytest
 import yaml
 
 import spikelib
 from conftest import ROOT, chapter_files
+from spikelib.widgets import figure_to_png, static_slider
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 (after choosing the backend)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -626,3 +632,55 @@ def test_library_module_fetches_nothing(module):
     source = Path(importlib.util.find_spec(module).origin).read_text(encoding="utf-8")
 
     assert _network_uses(ast.parse(source)) == []
+
+
+def _png_data_url(draw) -> str:
+    """Return a data URL of a small matplotlib figure drawn by ``draw(axes)``."""
+    figure, axes = plt.subplots(figsize=(3, 2))
+    draw(axes)
+    png = figure_to_png(figure)
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _blank(axes) -> None:
+    axes.set_axis_off()
+
+
+@pytest.mark.browser
+def test_image_check_flags_blank_figure(browser):
+    page = browser.new_page()
+    try:
+        page.set_content(
+            f'<article><img src="{_png_data_url(_blank)}"/>'
+            f'<img src="{_png_data_url(lambda axes: axes.plot([0, 1], [1, 0]))}"/></article>'
+        )
+        blank, drawn = page.eval_on_selector_all("article img", IMAGE_STATS_JS)
+    finally:
+        page.close()
+
+    assert blank["dominantShare"] > MAX_DOMINANT_COLOUR_SHARE
+    assert drawn["dominantShare"] <= MAX_DOMINANT_COLOUR_SHARE
+
+
+@pytest.mark.browser
+def test_slider_check_sees_frame_switch(browser):
+    def make_figure(slope):
+        figure, axes = plt.subplots(figsize=(3, 2))
+        axes.plot([0, 1], [0, slope])
+        return figure
+
+    markup = static_slider([1, 2, 3], make_figure, label="slope", initial=2).data
+    page = browser.new_page()
+    try:
+        page.set_content(f"<article>{markup}</article>")
+        (check,) = _check_sliders(page)
+    finally:
+        page.close()
+
+    assert check.frames == 3
+    assert check.visible_before == ["1"]
+    assert check.target == 2
+    assert check.visible_after == ["2"]
+    assert check.src_after != check.src_before
+    assert (check.label_before, check.label_after) == ("2", "3")
