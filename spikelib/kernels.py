@@ -398,3 +398,35 @@ def simulate_readout(
     kernel = _readout_parallel if n_samples > 1 else _readout_serial
     kernel(x, weights_t, delays_t, bias, beta, potentials)
     return potentials
+
+
+@njit(cache=True)
+def _absolute_sums_sample(x, sums):
+    n_steps, n_in = x.shape
+    for t in range(n_steps):
+        for j in range(n_in):
+            sums[j] += abs(x[t, j])
+
+
+@njit(cache=True)
+def _absolute_sums_serial(x, sums):
+    for b in range(x.shape[0]):
+        _absolute_sums_sample(x[b], sums[b])
+
+
+@njit(cache=True, parallel=True)
+def _absolute_sums_parallel(x, sums):
+    for b in prange(x.shape[0]):
+        _absolute_sums_sample(x[b], sums[b])
+
+
+def absolute_input_sums(x: np.ndarray) -> np.ndarray:
+    """Return ``sum over t of |x[b, t, j]|`` for every sample and input, shape (B, n_in).
+
+    One pass over ``x`` with no temporary array. A NaN or infinite entry makes its sum NaN
+    or infinite, so finite sums prove that every entry is finite.
+    """
+    sums = np.zeros((x.shape[0], x.shape[2]))
+    kernel = _absolute_sums_parallel if x.shape[0] > 1 else _absolute_sums_serial
+    kernel(x, sums)
+    return sums

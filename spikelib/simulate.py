@@ -69,24 +69,31 @@ class RunResult:
         return np.repeat(np.arange(trace.shape[0]), trace)
 
 
-def _prepare_inputs(network: Network, inputs) -> tuple[np.ndarray, bool]:
-    """Return the inputs as a C-contiguous (B, T, n_in) float64 array and whether it was batched.
+def _prepare_inputs(network: Network, inputs) -> tuple[np.ndarray, bool, np.ndarray]:
+    """Return the inputs as a C-contiguous (B, T, n_in) float64 array, whether it was batched,
+    and the summed ``|x|`` of every sample and input, shape (B, n_in).
 
     A writable C-contiguous float64 array is used without a copy, because the kernels only
-    read it. A finite sum proves that every entry is finite. Any other input, and an array
-    whose sum is not finite (a non-finite entry, or an overflow), gets the entry-by-entry
-    check and copy of ``finite_array``.
+    read it. Finite sums of ``|x|`` prove that every entry is finite. Any other input, and an
+    array with a sum that is not finite (a non-finite entry, or an overflow), gets the
+    entry-by-entry check and copy of ``finite_array``.
     """
     reusable = (
         isinstance(inputs, np.ndarray)
         and inputs.dtype == np.float64
         and inputs.flags.c_contiguous
         and inputs.flags.writeable
+        and inputs.ndim in (2, 3)
+        and inputs.size > 0
     )
-    if reusable and np.isfinite(inputs.sum()):
+    sums = None
+    if reusable:
+        sums = kernels.absolute_input_sums(inputs if inputs.ndim == 3 else inputs[None])
+    if reusable and np.all(np.isfinite(sums)):
         array = inputs
     else:
         array = finite_array("inputs", inputs)
+        sums = None
     if array.ndim not in (2, 3):
         raise ValueError(
             "inputs must have shape (T, n_inputs) or (B, T, n_inputs), "
@@ -104,7 +111,10 @@ def _prepare_inputs(network: Network, inputs) -> tuple[np.ndarray, bool]:
         raise ValueError("inputs must cover at least 1 step, got 0 steps")
     if n_samples == 0:
         raise ValueError("inputs must contain at least 1 sample, got 0 samples")
-    return np.ascontiguousarray(array), batched
+    array = np.ascontiguousarray(array)
+    if sums is None:
+        sums = np.abs(array).sum(axis=1)
+    return array, batched, sums
 
 
 def _kernel_array(array, dtype=np.float64) -> np.ndarray:
@@ -153,8 +163,8 @@ def run(
     -----
     Every run starts from rest (all potentials 0, no spikes): runs do not share state.
     """
-    x, batched = _prepare_inputs(network, inputs)
-    check_potential_range(network, x)
+    x, batched, input_sums = _prepare_inputs(network, inputs)
+    check_potential_range(network, x, input_sums)
     betas = network.leak_factors()
 
     counts, first_spikes, totals, v_pres, v_posts = [], [], [], [], []

@@ -12,8 +12,8 @@ import numpy as np
 RESET_KINDS = ("leaky", "nonleaky")
 MAX_BUDGET = 2**31 - 1  # per-step spike counts are stored as int32
 MAX_DELAY = 2**31 - 1  # keeps ``t - delay`` far from int64 overflow in the kernels
-# Largest bound on a potential that run() accepts; the factor 4 leaves room for the reset
-# and lateral terms that the kernels add to and subtract from the drive.
+# Largest bound on a potential that run() accepts. The factor 4 leaves room for the reset
+# and lateral terms, which the kernels add to and subtract from the drive.
 MAX_POTENTIAL_BOUND = np.finfo(np.float64).max / 4
 
 
@@ -96,7 +96,9 @@ def per_neuron(name: str, value, n: int) -> np.ndarray:
     return array
 
 
-def check_potential_range(network, inputs: np.ndarray) -> None:
+def check_potential_range(
+    network, inputs: np.ndarray, input_sums: np.ndarray | None = None
+) -> None:
     """Raise ValueError when a potential of a run of ``network`` could overflow float64.
 
     ``inputs`` has shape (B, T, n_inputs). With ``beta <= 1`` the drive obeys
@@ -107,10 +109,15 @@ def check_potential_range(network, inputs: np.ndarray) -> None:
     ``sum_j |lateral_ij|`` times the layer's budget. Without this check an overflow turns
     potentials into inf or NaN, and a NaN potential never reaches threshold: the neuron
     would fall silent without an error.
+
+    ``input_sums``, shape (B, n_inputs), may hold the summed ``|x_j|`` of every sample when
+    the caller has computed them already; otherwise they are computed here.
     """
     n_steps = inputs.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):
-        presynaptic_sum = np.abs(inputs).sum(axis=1).max(axis=0)
+        if input_sums is None:
+            input_sums = np.abs(inputs).sum(axis=1)
+        presynaptic_sum = input_sums.max(axis=0)
         for index, layer in enumerate(network.layers):
             bound = n_steps * np.abs(layer.bias) + np.abs(layer.weights) @ presynaptic_sum
             if layer.lateral is not None:
