@@ -1,0 +1,507 @@
+"""Benchmark spikelib against Brian2, plain NumPy and a hand-written numba floor.
+
+One command runs every comparison and prints a table of medians and ratios:
+
+    .venv/bin/python benchmarks/run.py
+
+It writes the same tables, with the date, the machine and the library versions, to
+``benchmarks/results.json`` and ``benchmarks/results.md``; the book's Performance page shows
+that record. Sections:
+
+1. the reference workload (200 Poisson inputs at 50 Hz, all-to-all onto 1000 LIF neurons,
+   1 s in steps of 0.1 ms) in spikelib, Brian2 (numpy and cython targets), plain NumPy and
+   the numba floor, with a check that the spike totals agree within 2 %;
+2. the same workload over a batch of 256 input samples, on 1 and 2 numba threads;
+3. a multi-spike network (N_s = 8, leaky reset) against its threshold ladder;
+4. the number theory of the Moebius construction (``mobius``, ``squarefree_count``);
+5. the book: slider move to finished redraw of each chapter's main widget, and a cold
+   start with numba's cache warm.
+
+Brian2 2.9 needs numpy < 2 on Python 3.11, so the script creates a virtual environment for
+it (``~/.cache/spikelib-bench/brian2-venv``, once, with pip from PyPI) and runs
+``brian2_worker.py`` there. ``--quick`` runs tiny sizes with one repeat, to check that the
+script works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import venv
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import numba  # noqa: E402
+
+import spikelib  # noqa: E402
+from floor import floor_parallel, floor_serial  # noqa: E402
+from workloads import Workload, agreement, make_inputs, make_weights, numpy_run, spike_lists  # noqa: E402
+
+BRIAN2_VENV = Path.home() / ".cache" / "spikelib-bench" / "brian2-venv"
+BRIAN2_REQUIREMENTS = ["brian2==2.9.0", "numpy<2", "cython"]
+UNLIMITED_BUDGET = 2**31 - 1
+
+
+def median_seconds(function, repeats: int) -> dict:
+    """Call ``function`` once to warm up, then ``repeats`` times; return the timings."""
+    function()
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - start)
+    return {"median": float(np.median(seconds)), "min": float(min(seconds)), "all": seconds}
+
+
+def machine_info() -> dict:
+    """Return the CPU model, core count, load and library versions."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "numba_threads": numba.config.NUMBA_NUM_THREADS,
+        "load_average_start": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "spikelib": spikelib.__version__,
+    }
+
+
+def spikelib_network(weights: np.ndarray, workload: Workload) -> spikelib.Network:
+    """Return the reference workload as a one-layer spikelib network with unlimited budget."""
+    layer = spikelib.Layer(
+        weights=weights,
+        threshold=workload.threshold,
+        max_spikes=UNLIMITED_BUDGET,
+        tau_m=workload.tau_m,
+        reset="leaky",
+    )
+    return spikelib.Network(layers=(layer,), dt=workload.dt)
+
+
+# ---------------------------------------------------------------- 1. reference workload
+
+
+def ensure_brian2_venv(log) -> Path | None:
+    """Create the Brian2 virtual environment if needed; return its python, or None on failure."""
+    python = BRIAN2_VENV / "bin" / "python"
+    if python.exists():
+        check = subprocess.run([str(python), "-c", "import brian2, Cython"], capture_output=True)
+        if check.returncode == 0:
+            return python
+    log(f"creating the Brian2 environment in {BRIAN2_VENV} (once; pip install from PyPI)")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=True).create(BRIAN2_VENV)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", *BRIAN2_REQUIREMENTS],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as error:
+        details = getattr(error, "stderr", "") or ""
+        log(f"Brian2 environment could not be created: {error} {details[-500:]}")
+        return None
+    return python
+
+
+def run_brian2(weights, inputs, workload: Workload, repeats: int, log) -> dict:
+    """Run the Brian2 worker on the same weights and input spikes; return its JSON report."""
+    python = ensure_brian2_venv(log)
+    if python is None:
+        return {"error": "the Brian2 environment could not be created"}
+
+    indices, steps = spike_lists(inputs[0])
+    path = BRIAN2_VENV.parent / "workload.npz"
+    np.savez(
+        path,
+        weights=weights,
+        spike_indices=indices,
+        spike_steps=steps,
+        dt=workload.dt,
+        tau_m=workload.tau_m,
+        threshold=workload.threshold,
+        n_steps=workload.n_steps,
+    )
+    log("running Brian2 (the first cython run compiles, which takes minutes once)")
+    completed = subprocess.run(
+        [str(python), str(HERE / "brian2_worker.py"), str(path), str(repeats)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    for line in completed.stdout.splitlines():
+        if line.startswith("BRIAN2-RESULT "):
+            return json.loads(line.split(" ", 1)[1])
+    return {"error": f"the Brian2 worker failed: {completed.stderr[-800:]}"}
+
+
+def workload_one(workload: Workload, repeats: int, brian2: bool, log) -> dict:
+    """Time the reference workload in every implementation and compare spike totals."""
+    weights = make_weights(workload)
+    inputs = make_inputs(workload, 1)
+    network = spikelib_network(weights, workload)
+    weights_t = np.ascontiguousarray(weights.T)
+    beta, theta = workload.beta, workload.threshold
+
+    rows = {}
+    totals = {}
+
+    log("workload 1: spikelib")
+    rows["spikelib run()"] = median_seconds(
+        lambda: spikelib.run(network, inputs, record_counts=False), repeats
+    )
+    totals["spikelib"] = int(spikelib.run(network, inputs, record_counts=False).spike_totals[0].sum())
+
+    log("workload 1: numba floor")
+    rows["numba floor, serial"] = median_seconds(
+        lambda: floor_serial(inputs, weights_t, beta, theta), repeats
+    )
+    rows["numba floor, parallel=True, B=1"] = median_seconds(
+        lambda: floor_parallel(inputs, weights_t, beta, theta), repeats
+    )
+    totals["numba floor"] = int(floor_serial(inputs, weights_t, beta, theta).sum())
+
+    log("workload 1: plain NumPy")
+    rows["plain NumPy"] = median_seconds(
+        lambda: numpy_run(weights, inputs[0], workload), max(1, repeats // 2)
+    )
+    totals["plain NumPy"] = int(numpy_run(weights, inputs[0], workload).sum())
+
+    brian2_report = None
+    if brian2:
+        brian2_report = run_brian2(weights, inputs, workload, max(1, repeats // 2), log)
+        for target in brian2_report.get("targets", []):
+            if "error" in target:
+                continue
+            name = target["target"]
+            rows[f"Brian2 {name}, Network.run"] = {
+                "median": target["run_median"],
+                "min": min(target["run_seconds"]),
+                "all": target["run_seconds"],
+            }
+            rows[f"Brian2 {name}, simulation loop only"] = {
+                "median": target["loop_median"],
+                "min": min(target["loop_seconds"]),
+                "all": target["loop_seconds"],
+            }
+            totals[f"Brian2 {name}"] = target["total_spikes"]
+
+    return {
+        "rows": rows,
+        "agreement": agreement(totals, "spikelib"),
+        "brian2": brian2_report,
+        "input_spikes": int(inputs.sum()),
+    }
+
+
+# ---------------------------------------------------------------- 2. batch
+
+
+def workload_two(workload: Workload, n_samples: int, repeats: int, log) -> dict:
+    """Time the workload over a batch of input samples on 1 and 2 numba threads."""
+    weights = make_weights(workload)
+    log(f"workload 2: making {n_samples} input samples")
+    inputs = make_inputs(workload, n_samples, seed=2)
+    network = spikelib_network(weights, workload)
+    weights_t = np.ascontiguousarray(weights.T)
+
+    rows = {}
+    available = numba.config.NUMBA_NUM_THREADS
+    for threads in sorted({1, min(2, available)}):
+        numba.set_num_threads(threads)
+        log(f"workload 2: {threads} thread(s)")
+        rows[f"spikelib run(), {threads} thread(s)"] = median_seconds(
+            lambda: spikelib.run(network, inputs, record_counts=False), repeats
+        )
+        rows[f"numba floor, {threads} thread(s)"] = median_seconds(
+            lambda: floor_parallel(inputs, weights_t, workload.beta, workload.threshold), repeats
+        )
+    numba.set_num_threads(available)
+    return {"rows": rows, "n_samples": n_samples}
+
+
+# ---------------------------------------------------------------- 3. ladder
+
+
+def workload_three(workload: Workload, n_neurons: int, budget: int, repeats: int, log) -> dict:
+    """Time a multi-spike network with a read-out against its threshold ladder."""
+    rng = np.random.default_rng(3)
+    weights = rng.uniform(0.0, workload.max_weight, (n_neurons, workload.n_inputs))
+    layer = spikelib.Layer(
+        weights=weights, threshold=1.0, max_spikes=budget, tau_m=workload.tau_m, reset="leaky"
+    )
+    readout = spikelib.Readout(weights=rng.normal(size=(1, n_neurons)))
+    multi = spikelib.Network(layers=(layer,), readout=readout, dt=workload.dt)
+    single = spikelib.to_single_spike(multi)
+    inputs = make_inputs(workload, 1, seed=3)
+
+    log("workload 3: multi-spike network and its ladder")
+    rows = {
+        f"multi-spike, {n_neurons} neurons, N_s={budget}": median_seconds(
+            lambda: spikelib.run(multi, inputs, record_counts=False), repeats
+        ),
+        f"ladder, {single.n_neurons} single-spike neurons": median_seconds(
+            lambda: spikelib.run(single, inputs, record_counts=False), repeats
+        ),
+    }
+    multi_output = spikelib.run(multi, inputs).output
+    single_output = spikelib.run(single, inputs).output
+    multi_cost = spikelib.network_cost(multi)
+    single_cost = spikelib.network_cost(single)
+    return {
+        "rows": rows,
+        "neuron_ratio": single.n_neurons / multi.n_neurons,
+        "synapse_ratio": single_cost.synapses / multi_cost.synapses,
+        "max_output_difference": float(np.max(np.abs(multi_output - single_output))),
+        "output_scale": float(np.max(np.abs(multi_output))),
+    }
+
+
+# ---------------------------------------------------------------- 4. number theory
+
+
+def number_theory(n: int, repeats: int, log) -> dict:
+    """Time ``mobius(n)`` and ``squarefree_count(n)`` when spikelib has them."""
+    if not hasattr(spikelib, "mobius") or not hasattr(spikelib, "squarefree_count"):
+        log("number theory: not available")
+        return {"available": False}
+    log("number theory")
+    start = time.perf_counter()
+    spikelib.mobius(n)
+    first = time.perf_counter() - start
+    return {
+        "available": True,
+        "n": n,
+        "mobius_first_call": first,
+        "rows": {
+            f"mobius({n:.0e})": median_seconds(lambda: spikelib.mobius(n), repeats),
+            f"squarefree_count({n:.0e})": median_seconds(
+                lambda: spikelib.squarefree_count(n), repeats
+            ),
+        },
+        "squarefree_count": int(spikelib.squarefree_count(n)),
+    }
+
+
+# ---------------------------------------------------------------- 5. the book
+
+
+def book_chapters() -> list[Path]:
+    """Return the chapter sources listed under ``chapters:`` in _toc.yml that have code cells."""
+    chapters = []
+    for line in (ROOT / "_toc.yml").read_text().splitlines():
+        line = line.strip()
+        if line.startswith("- file:"):
+            path = ROOT / (line.split(":", 1)[1].strip() + ".md")
+            if path.exists() and "{code-cell}" in path.read_text():
+                chapters.append(path)
+    return chapters
+
+
+def book_timings(moves: int, log, chapter_timeout: float) -> dict:
+    """Time the main widget of every chapter and a cold start, each in a fresh process."""
+    chapters = {}
+    for path in book_chapters():
+        if path.stem == "performance":
+            continue
+        log(f"book: {path.name}")
+        try:
+            completed = subprocess.run(
+                [sys.executable, str(HERE / "book_worker.py"), str(path), str(moves)],
+                capture_output=True,
+                text=True,
+                timeout=chapter_timeout,
+            )
+        except subprocess.TimeoutExpired:
+            chapters[path.stem] = {"error": f"timed out after {chapter_timeout:.0f} s"}
+            continue
+        report = {"error": f"the book worker failed: {completed.stderr[-600:]}"}
+        for line in completed.stdout.splitlines():
+            if line.startswith("BOOK-RESULT "):
+                report = json.loads(line.split(" ", 1)[1])
+        chapters[path.stem] = report
+
+    log("book: cold start")
+    command = [sys.executable, str(HERE / "cold_start.py")]
+    subprocess.run(command, capture_output=True, check=True)  # fills numba's cache
+    cold = []
+    for _ in range(3):
+        start = time.perf_counter()
+        completed = subprocess.run(command, capture_output=True, text=True, check=True)
+        wall = time.perf_counter() - start
+        line = next(x for x in completed.stdout.splitlines() if x.startswith("COLD-RESULT "))
+        report = json.loads(line.split(" ", 1)[1])
+        report["process_seconds"] = wall
+        cold.append(report)
+    return {"chapters": chapters, "cold_start": cold}
+
+
+# ---------------------------------------------------------------- report
+
+
+def format_seconds(seconds: float) -> str:
+    """Return a duration with a unit that keeps 3 significant digits."""
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def timing_table(rows: dict, reference: str, ratio_label: str) -> list[str]:
+    """Return Markdown rows: name, median, min, and median divided by the reference median."""
+    base = rows[reference]["median"]
+    lines = [f"| implementation | median | min | {ratio_label} |", "| --- | ---: | ---: | ---: |"]
+    for name, row in rows.items():
+        ratio = row["median"] / base
+        lines.append(
+            f"| {name} | {format_seconds(row['median'])} | {format_seconds(row['min'])} | {ratio:.2f} |"
+        )
+    return lines
+
+
+def report_markdown(results: dict) -> str:
+    """Return the whole record as Markdown tables."""
+    machine = results["machine"]
+    lines = [
+        f"Recorded {machine['date_utc']} on {machine['cpu']}, {machine['cores']} cores "
+        f"(load average {machine['load_average_start'][0]:.1f} at the start, "
+        f"{machine['load_average_end'][0]:.1f} at the end); Python {machine['python']}, "
+        f"numpy {machine['numpy']}, numba {machine['numba']}, spikelib {machine['spikelib']}"
+        + (f", Brian2 {machine['brian2']}" if machine.get("brian2") else "")
+        + f". Repeats per row: {results['repeats']}.",
+        "",
+    ]
+
+    one = results["workload_1"]
+    lines += ["### 1. Reference workload, one sample", ""]
+    lines += timing_table(one["rows"], "spikelib run()", "time / spikelib")
+    lines += ["", "| implementation | total spikes | difference to spikelib | within 2 % |",
+              "| --- | ---: | ---: | --- |"]
+    for name, row in one["agreement"].items():
+        lines.append(
+            f"| {name} | {row['total']} | {100 * row['relative_difference']:+.3f} % | "
+            f"{'yes' if row['agrees'] else 'NO'} |"
+        )
+
+    two = results.get("workload_2")
+    if two:
+        lines += ["", f"### 2. Batch of {two['n_samples']} samples", ""]
+        first = next(iter(two["rows"]))
+        lines += timing_table(two["rows"], first, "time / first row")
+
+    three = results.get("workload_3")
+    if three:
+        lines += ["", "### 3. Threshold ladder against its multi-spike original", ""]
+        first = next(iter(three["rows"]))
+        lines += timing_table(three["rows"], first, "time / multi-spike")
+        lines += [
+            "",
+            f"Neurons x{three['neuron_ratio']:.1f}, synapses x{three['synapse_ratio']:.1f}; "
+            f"largest read-out difference {three['max_output_difference']:.2e} "
+            f"(read-out scale {three['output_scale']:.2e}).",
+        ]
+
+    numbers = results.get("number_theory")
+    if numbers is not None:
+        lines += ["", "### 4. Number theory", ""]
+        if numbers["available"]:
+            first = next(iter(numbers["rows"]))
+            lines += timing_table(numbers["rows"], first, "time / mobius")
+            lines += ["", f"First call of mobius, including loading the compiled sieve: "
+                      f"{format_seconds(numbers['mobius_first_call'])}."]
+        else:
+            lines.append("not available")
+
+    book = results.get("book")
+    if book:
+        lines += ["", "### 5. The book", "",
+                  "| chapter | widget | moves | redraw median | redraw + PNG median | slowest | note |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+        for name, chapter in book["chapters"].items():
+            if "redraw_seconds" not in chapter or not chapter["redraw_seconds"]:
+                lines.append(f"| {name} | | | | | | {chapter.get('error', 'no redraw')} |")
+                continue
+            redraws = chapter["redraw_seconds"]
+            with_png = chapter["redraw_and_png_seconds"]
+            note = "; ".join(chapter.get("redraw_errors", []))[:120]
+            lines.append(
+                f"| {name} | {chapter['widget']} | {len(redraws)} | "
+                f"{format_seconds(float(np.median(redraws)))} | "
+                f"{format_seconds(float(np.median(with_png)))} | "
+                f"{format_seconds(max(with_png))} | {note} |"
+            )
+        cold = book["cold_start"]
+        lines += ["", "| cold start (median of 3 fresh processes) | seconds |", "| --- | ---: |"]
+        for key in ("process_seconds", "import_seconds", "first_run_seconds",
+                    "first_ladder_run_seconds", "first_figure_seconds"):
+            value = float(np.median([c[key] for c in cold]))
+            lines.append(f"| {key.replace('_seconds', '').replace('_', ' ')} | {value:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes and one repeat, to check that the script runs")
+    parser.add_argument("--repeats", type=int, default=5, help="timed calls per row (default 5)")
+    parser.add_argument("--no-brian2", action="store_true", help="skip the Brian2 comparison")
+    parser.add_argument("--no-book", action="store_true", help="skip the book timings")
+    parser.add_argument("--output", type=Path, default=HERE,
+                        help="folder for results.json and results.md (default: benchmarks/)")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    if args.quick:
+        workload = Workload(n_inputs=20, n_neurons=50, n_steps=500, max_weight=0.5)
+        repeats, n_samples, ladder_neurons, sieve = 1, 4, 10, 10**4
+    else:
+        workload = Workload()
+        repeats, n_samples, ladder_neurons, sieve = args.repeats, 256, 250, 10**7
+
+    results = {"machine": machine_info(), "repeats": repeats, "quick": args.quick}
+    results["workload_1"] = workload_one(workload, repeats, not args.no_brian2, log)
+    brian2 = results["workload_1"].get("brian2") or {}
+    if brian2.get("brian2_version"):
+        results["machine"]["brian2"] = brian2["brian2_version"]
+    results["workload_2"] = workload_two(workload, n_samples, max(1, repeats // 2), log)
+    results["workload_3"] = workload_three(workload, ladder_neurons, 8, repeats, log)
+    results["number_theory"] = number_theory(sieve, repeats, log)
+    if not args.no_book:
+        results["book"] = book_timings(4 if not args.quick else 1, log, chapter_timeout=240)
+    results["machine"]["load_average_end"] = list(os.getloadavg())
+
+    markdown = report_markdown(results)
+    print(markdown)
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (args.output / "results.md").write_text(markdown)
+    log(f"wrote {args.output / 'results.json'} and {args.output / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
