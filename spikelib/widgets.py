@@ -4,8 +4,9 @@
 control changes. The figure is shown as an ordinary display output (with a display id),
 so the built HTML contains it at the default values, and a running kernel replaces that
 same output on every move: no figure piles up, and nothing depends on widget state being
-saved in the page. An exception raised while drawing is shown as a message next to the
-controls, and the controls stay usable.
+saved in the page. An exception raised while drawing after a control change is shown as a
+message next to the controls, and the controls stay usable. An exception at the default
+values is raised, so that a chapter build fails instead of showing an error figure.
 
 :func:`static_slider` renders a figure for each value of a small grid and returns HTML with
 a range input that switches between the pre-rendered frames in the browser, so a reader of
@@ -18,6 +19,7 @@ import base64
 import html
 import io
 import itertools
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -26,6 +28,7 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
 _slider_ids = itertools.count()
+logger = logging.getLogger(__name__)
 
 
 class LiveFigure:
@@ -47,6 +50,11 @@ class LiveFigure:
         Wall-clock time of every redraw (simulation and drawing), for benchmarks.
     error : str or None
         The message of the last failed redraw, None after a successful one.
+
+    Raises
+    ------
+    Exception
+        Whatever ``draw`` raises at the default control values, with a note naming them.
     """
 
     def __init__(
@@ -66,22 +74,36 @@ class LiveFigure:
         self.error: str | None = None
         self.last = None
         self._handle = None
+        self._exception: Exception | None = None
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
+        if self._exception is not None:
+            self._exception.add_note(
+                f"LiveFigure: draw failed at the default control values {self.values()}"
+            )
+            raise self._exception
 
     def values(self) -> dict:
         """Return the current value of every control."""
         return {name: control.value for name, control in self.controls.items()}
 
     def redraw(self) -> None:
-        """Clear the figure and draw it again with the current control values."""
+        """Clear the figure and draw it again with the current control values.
+
+        Any exception from ``draw`` is caught and shown (``self.error``, the message line and
+        the figure text) instead of escaping into the widget callback, where ipywidgets would
+        only write it to the browser log and leave the old figure in place.
+        """
         start = time.perf_counter()
         self.figure.clear()
+        self._exception = None
         try:
             self.last = self.draw(self.figure, **self.values())
-        except (ValueError, ArithmeticError, MemoryError) as error:
+        except Exception as error:
+            self._exception = error
             self.error = f"{type(error).__name__}: {error}"
+            logger.warning("LiveFigure draw failed with %s: %s", self.values(), self.error)
             self.message.value = (
                 f'<div style="color:#b00020"><b>Cannot draw with these values.</b> '
                 f"{html.escape(self.error)}</div>"
@@ -132,6 +154,8 @@ def static_slider(
     values = list(values)
     if not values:
         raise ValueError("values must contain at least one value, got an empty sequence")
+    if initial is not None and initial not in values:
+        raise ValueError(f"initial must be one of values {values}, got {initial!r}")
     initial_index = 0 if initial is None else values.index(initial)
     slider_id = f"spikelib-static-slider-{next(_slider_ids)}-{int(time.time() * 1000) % 100000}"
 

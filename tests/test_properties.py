@@ -5,7 +5,7 @@ delays, lateral synapses, weights, thresholds, inputs), so a shrunk counterexamp
 the case that fails. Weights, thresholds, biases and inputs are multiples of 1/8: sums of
 such values are exact in float64, so the non-leaky cases are bit-exact, and leaky cases
 only add the rounding of ``beta``. Every test runs a fixed, derandomized set of examples
-without the example database, so CI sees the same cases on every run.
+without the example database, so CI tests the same cases on every run.
 """
 
 import math

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import spikelib.network
-from spikelib import Layer, Network, Readout, run, to_single_spike
+from spikelib import Layer, Network, Readout, run, to_multi_spike, to_single_spike
 from spikelib.check import compare_ladder
 from spikelib.reference import reference_run
 
@@ -65,7 +65,7 @@ def test_subthreshold_trace_matches_closed_form(ratio):
 
 
 def test_tiny_tau_m_gives_memoryless_neuron():
-    # dt / tau_m = 1000 makes beta underflow to 0.0: each step sees only its own input.
+    # dt / tau_m = 1000 makes beta underflow to 0.0, so each potential is that step's input.
     network = single_neuron(tau_m=1e-3, max_spikes=10)
 
     result = run(network, np.array([[0.75], [0.75], [1.5]]), record_potentials=True)
@@ -163,7 +163,8 @@ def test_count_rounded_up_is_corrected(path):
     # and a leftover below 0. Two spikes leave v - 2/3, which lies in [0, theta).
     theta = 1.0 / 3.0
     v = math.nextafter(1.0, 0.0)
-    assert 3 * theta == 1.0 and v / theta == 3.0
+    assert 3 * theta == 1.0
+    assert v / theta == 3.0
     network = single_neuron(threshold=theta, max_spikes=10, reset="nonleaky")
 
     result = run(network, np.array([[v]]), record_potentials=KERNEL_PATHS[path])
@@ -176,7 +177,8 @@ def test_count_rounded_down_is_corrected(path):
     # 13 * 0.37 is 4.81 in float64, so v sits exactly on the 13th level, but 4.81 / 0.37
     # rounds to 12.999999999999998: floor gives 12 spikes and a leftover >= theta.
     theta = 0.37
-    assert 13 * theta == 4.81 and 4.81 / theta < 13
+    assert 13 * theta == 4.81
+    assert 4.81 / theta < 13
     network = single_neuron(threshold=theta, max_spikes=20, reset="nonleaky")
 
     result = run(network, np.array([[4.81]]), record_potentials=KERNEL_PATHS[path])
@@ -251,8 +253,8 @@ def test_count_arrays_have_wide_types():
 
 
 def test_budget_spread_over_steps_sums_exactly():
-    # 2**29 spikes per step: the fourth step hits the budget 2**31 - 1 one spike early, and
-    # the read-out, which adds the counts in float64, sees every spike.
+    # 2**29 spikes per step: the fourth step reaches the budget 2**31 - 1 one spike early.
+    # The read-out adds the counts in float64 and must receive every spike.
     budget = 2**31 - 1
     layer = Layer(weights=[[1.0]], threshold=1.0, max_spikes=budget, reset="nonleaky")
     downstream = Readout(weights=[[1.0]])
@@ -486,4 +488,29 @@ def test_ladder_record_names_budgets():
 
     assert "to_single_spike" in repr(converted)
     assert "(4, 3)" in repr(converted)
+    assert network.converted_from == ()
+
+
+def test_moebius_output_arrays_reject_writes():
+    network = Network(
+        layers=(Layer(weights=[[1.0], [0.5]], max_spikes=1, tau_m=4.0),),
+        readout=Readout(weights=[[1.0, -1.0]]),
+    )
+
+    converted = to_multi_spike(network, 6)
+
+    with pytest.raises(ValueError, match="read-only"):
+        converted.layers[0].weights[0, 0] = 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        converted.layers[0].threshold[0] = 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        converted.readout.weights[0, 0] = 0.0
+
+
+def test_moebius_record_names_budget():
+    network = Network(layers=(Layer(weights=[[1.0]], max_spikes=1),))
+
+    converted = to_multi_spike(network, 6)
+
+    assert "to_multi_spike with max_spikes=6" in repr(converted)
     assert network.converted_from == ()

@@ -1,8 +1,8 @@
 """Bad parameters and inputs raise ValueError naming the parameter, the value and the valid range.
 
-Each case builds the object or starts the run with one bad value and matches the message
-against a pattern that contains all three parts, so a check that is missing, or a message
-that drops one of them, fails the test.
+Each case builds the object or starts the run with one bad value. The message is matched
+against a pattern that contains all three parts. A missing check fails the test, and so
+does a message that drops one of the parts.
 """
 
 import math
@@ -167,8 +167,8 @@ def test_run_rejects_bad_inputs(inputs, pattern):
 
 
 def test_run_rejects_overflowing_potential():
-    # 1e300 * 1e300 overflows; with opposite weights inf - inf would give a NaN potential, and a
-    # NaN never reaches threshold: without the check the neuron would stay silent.
+    # 1e300 * 1e300 overflows, and with opposite weights inf - inf gives a NaN potential. A
+    # NaN never reaches threshold, so without the check the neuron would stay silent.
     network = Network(layers=(Layer(weights=[[1e300, -1e300]], max_spikes=3),))
 
     with pytest.raises(ValueError, match=r"layers\[0\]: the potential of neuron 0 can reach inf"):
