@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import spikelib.network
+import spikelib.reference
 from spikelib import Layer, Network, Readout, run, to_multi_spike, to_single_spike
 from spikelib.check import compare_ladder
 from spikelib.reference import reference_run
@@ -514,3 +515,8 @@ def test_moebius_record_names_budget():
 
     assert "to_multi_spike with max_spikes=6" in repr(converted)
     assert network.converted_from == ()
+
+
+def test_spike_condition_documented():
+    assert "``v >= theta``" in Layer.__doc__
+    assert "v >= theta" in spikelib.reference.__doc__
