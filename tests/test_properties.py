@@ -33,7 +33,7 @@ EIGHTHS = 8
 
 
 def eighths(low: float, high: float) -> st.SearchStrategy[float]:
-    """Multiples of 1/8 in [low, high]."""
+    """Return a strategy for multiples of 1/8 in [low, high]."""
     return st.integers(math.ceil(low * EIGHTHS), math.floor(high * EIGHTHS)).map(lambda k: k / EIGHTHS)
 
 

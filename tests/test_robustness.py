@@ -49,7 +49,7 @@ def test_leak_factor_stays_inside_unit_interval(ratio):
 
 @pytest.mark.parametrize("ratio", [0.1, 1.0, 3.0])
 def test_subthreshold_trace_matches_closed_form(ratio):
-    # Without spikes V[t] = sum_{s <= t} beta**(t - s) I[s]; the threshold is out of reach.
+    # Without spikes V[t] = sum_{s <= t} beta**(t - s) I[s]. The threshold is out of reach.
     rng = np.random.default_rng(17)
     inputs = rng.uniform(-1.0, 1.0, size=(30, 1))
     layer = Layer(weights=[[1.0]], threshold=1e6, tau_m=2.0)
