@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from run import book_chapters  # noqa: E402
 
-SAMPLING_RATE = 200  # samples per second
+SAMPLING_RATE = 100  # samples per second
 
 
 def classify(stack: str) -> str | None:
@@ -49,7 +49,7 @@ def profile_redraws(chapter: Path, py_spy: str) -> dict:
         output = Path(folder) / "stacks.txt"
         subprocess.run(
             [py_spy, "record", "--rate", str(SAMPLING_RATE), "--format", "raw", "--output",
-             str(output), "--", sys.executable, str(HERE / "book_worker.py"), str(chapter), "4"],
+             str(output), "--", sys.executable, str(HERE / "book_worker.py"), str(chapter), "2"],
             capture_output=True,
             check=True,
             timeout=600,

@@ -55,13 +55,38 @@ UNLIMITED_BUDGET = 2**31 - 1
 
 def median_seconds(function, repeats: int) -> dict:
     """Call ``function`` once to warm up, then ``repeats`` times; return the timings."""
-    function()
-    seconds = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    return interleaved_seconds({"row": function}, repeats)["row"]
+
+
+def interleaved_seconds(functions: dict, repeats: int) -> dict:
+    """Time several functions in turn, ``repeats`` rounds after one warm-up call each.
+
+    Taking the functions in turn, instead of one after the other, exposes them to the same
+    load from other processes. Each row has the wall-time median and min, the median of
+    the process CPU time (all threads), and ``cores_used``, CPU time divided by wall time:
+    about 2 for a call that kept two cores busy, less when other processes took them.
+    """
+    for function in functions.values():
         function()
-        seconds.append(time.perf_counter() - start)
-    return {"median": float(np.median(seconds)), "min": float(min(seconds)), "all": seconds}
+    wall = {name: [] for name in functions}
+    cpu = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            cpu_start = time.process_time()
+            function()
+            cpu[name].append(time.process_time() - cpu_start)
+            wall[name].append(time.perf_counter() - start)
+    return {
+        name: {
+            "median": float(np.median(wall[name])),
+            "min": float(min(wall[name])),
+            "all": wall[name],
+            "cpu_median": float(np.median(cpu[name])),
+            "cores_used": float(np.median(np.array(cpu[name]) / np.array(wall[name]))),
+        }
+        for name in functions
+    }
 
 
 def machine_info() -> dict:
@@ -164,29 +189,21 @@ def workload_one(workload: Workload, repeats: int, brian2: bool, log) -> dict:
     weights_t = np.ascontiguousarray(weights.T)
     beta, theta = workload.beta, workload.threshold
 
-    rows = {}
-    totals = {}
-
-    log("workload 1: spikelib")
-    rows["spikelib run()"] = median_seconds(
-        lambda: spikelib.run(network, inputs, record_counts=False), repeats
+    log("workload 1: spikelib, the numba floor and plain NumPy, in turn")
+    rows = interleaved_seconds(
+        {
+            "spikelib run()": lambda: spikelib.run(network, inputs, record_counts=False),
+            "numba floor, serial": lambda: floor_serial(inputs, weights_t, beta, theta),
+            "numba floor, parallel=True, B=1": lambda: floor_parallel(inputs, weights_t, beta, theta),
+            "plain NumPy": lambda: numpy_run(weights, inputs[0], workload),
+        },
+        repeats,
     )
-    totals["spikelib"] = int(spikelib.run(network, inputs, record_counts=False).spike_totals[0].sum())
-
-    log("workload 1: numba floor")
-    rows["numba floor, serial"] = median_seconds(
-        lambda: floor_serial(inputs, weights_t, beta, theta), repeats
-    )
-    rows["numba floor, parallel=True, B=1"] = median_seconds(
-        lambda: floor_parallel(inputs, weights_t, beta, theta), repeats
-    )
-    totals["numba floor"] = int(floor_serial(inputs, weights_t, beta, theta).sum())
-
-    log("workload 1: plain NumPy")
-    rows["plain NumPy"] = median_seconds(
-        lambda: numpy_run(weights, inputs[0], workload), max(1, repeats // 2)
-    )
-    totals["plain NumPy"] = int(numpy_run(weights, inputs[0], workload).sum())
+    totals = {
+        "spikelib": int(spikelib.run(network, inputs, record_counts=False).spike_totals[0].sum()),
+        "numba floor": int(floor_serial(inputs, weights_t, beta, theta).sum()),
+        "plain NumPy": int(numpy_run(weights, inputs[0], workload).sum()),
+    }
 
     brian2_report = None
     if brian2:
@@ -199,6 +216,7 @@ def workload_one(workload: Workload, repeats: int, brian2: bool, log) -> dict:
                 "median": target["run_median"],
                 "min": min(target["run_seconds"]),
                 "all": target["run_seconds"],
+                "cpu_median": target["run_cpu_median"],
             }
             rows[f"Brian2 {name}, simulation loop only"] = {
                 "median": target["loop_median"],
@@ -231,12 +249,18 @@ def workload_two(workload: Workload, n_samples: int, repeats: int, log) -> dict:
     for threads in sorted({1, min(2, available)}):
         numba.set_num_threads(threads)
         log(f"workload 2: {threads} thread(s)")
-        rows[f"spikelib run(), {threads} thread(s)"] = median_seconds(
-            lambda: spikelib.run(network, inputs, record_counts=False), repeats
+        timings = interleaved_seconds(
+            {
+                f"spikelib run(), {threads} thread(s)": lambda: spikelib.run(
+                    network, inputs, record_counts=False
+                ),
+                f"numba floor, {threads} thread(s)": lambda: floor_parallel(
+                    inputs, weights_t, workload.beta, workload.threshold
+                ),
+            },
+            repeats,
         )
-        rows[f"numba floor, {threads} thread(s)"] = median_seconds(
-            lambda: floor_parallel(inputs, weights_t, workload.beta, workload.threshold), repeats
-        )
+        rows.update(timings)
     numba.set_num_threads(available)
     return {"rows": rows, "n_samples": n_samples}
 
@@ -257,14 +281,17 @@ def workload_three(workload: Workload, n_neurons: int, budget: int, repeats: int
     inputs = make_inputs(workload, 1, seed=3)
 
     log("workload 3: multi-spike network and its ladder")
-    rows = {
-        f"multi-spike, {n_neurons} neurons, N_s={budget}": median_seconds(
-            lambda: spikelib.run(multi, inputs, record_counts=False), repeats
-        ),
-        f"ladder, {single.n_neurons} single-spike neurons": median_seconds(
-            lambda: spikelib.run(single, inputs, record_counts=False), repeats
-        ),
-    }
+    rows = interleaved_seconds(
+        {
+            f"multi-spike, {n_neurons} neurons, N_s={budget}": lambda: spikelib.run(
+                multi, inputs, record_counts=False
+            ),
+            f"ladder, {single.n_neurons} single-spike neurons": lambda: spikelib.run(
+                single, inputs, record_counts=False
+            ),
+        },
+        repeats,
+    )
     multi_output = spikelib.run(multi, inputs).output
     single_output = spikelib.run(single, inputs).output
     multi_cost = spikelib.network_cost(multi)
@@ -370,13 +397,21 @@ def format_seconds(seconds: float) -> str:
 
 
 def timing_table(rows: dict, reference: str, ratio_label: str) -> list[str]:
-    """Return Markdown rows: name, median, min, and median divided by the reference median."""
+    """Return Markdown rows: name, wall median, min, ratio of medians, CPU-time median and ratio."""
     base = rows[reference]["median"]
-    lines = [f"| implementation | median | min | {ratio_label} |", "| --- | ---: | ---: | ---: |"]
+    cpu_base = rows[reference].get("cpu_median")
+    lines = [
+        f"| implementation | median | min | {ratio_label} | CPU time | CPU time ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name, row in rows.items():
         ratio = row["median"] / base
+        cpu = row.get("cpu_median")
+        cpu_text = format_seconds(cpu) if cpu is not None else ""
+        cpu_ratio = f"{cpu / cpu_base:.2f}" if cpu is not None and cpu_base else ""
         lines.append(
-            f"| {name} | {format_seconds(row['median'])} | {format_seconds(row['min'])} | {ratio:.2f} |"
+            f"| {name} | {format_seconds(row['median'])} | {format_seconds(row['min'])} | "
+            f"{ratio:.2f} | {cpu_text} | {cpu_ratio} |"
         )
     return lines
 
@@ -410,6 +445,8 @@ def report_markdown(results: dict) -> str:
         lines += ["", f"### 2. Batch of {two['n_samples']} samples", ""]
         first = next(iter(two["rows"]))
         lines += timing_table(two["rows"], first, "time / first row")
+        lines += ["", "Cores used (CPU time / wall time): " + ", ".join(
+            f"{name}: {row['cores_used']:.2f}" for name, row in two["rows"].items()) + "."]
 
     three = results.get("workload_3")
     if three:

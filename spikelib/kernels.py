@@ -4,8 +4,9 @@ A feedforward network has no loops between layers, so the simulator runs it laye
 layer: each kernel receives the complete per-step input of its layer for every sample and
 returns the layer's per-step spike counts. The kernels are pure (no global state) and use
 float64 throughout. A batch of two or more samples runs in parallel over samples
-(``prange``); a single sample runs in a serial kernel, because starting numba's thread
-pool for one sample costs more than it saves.
+(``prange``). A single sample runs in a serial kernel: a ``parallel=True`` kernel would
+still hand it to numba's thread pool, which gains nothing and, on a busy 2-core machine
+(``benchmarks/run.py``), sometimes took twice as long as the serial loop.
 
 Each step has three phases, in this order:
 
