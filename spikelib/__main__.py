@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.trials < 1:
         parser.error(f"--trials must be >= 1, got {args.trials}")
+    if args.seed < 0:
+        parser.error(f"--seed must be >= 0 (numpy seeds are non-negative), got {args.seed}")
 
     from .check import run_checks
 

@@ -39,7 +39,7 @@ from .ladder import ladder_index, to_single_spike
 from .network import Layer, Network, Readout, leak_factor
 from .simulate import RunResult, run
 from .targets import Target, check_points, get_target, midpoint_grid, training_points
-from .validation import check_budget, check_positive_finite, check_reset
+from .validation import check_budget, check_positive_finite, check_reset, finite_array
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,9 @@ def drive_gain(tau_m: float | None, n_steps: int, dt: float = 1.0) -> float:
 
     With ``beta = exp(-dt / tau_m)``, or ``T`` for a non-leaky neuron.
     """
-    beta = leak_factor(tau_m, dt)
+    tau_m = _check_tau("tau_m", tau_m)
+    n_steps = _check_int("n_steps", n_steps, 0)
+    beta = leak_factor(tau_m, check_positive_finite("dt", dt))
     if beta == 1.0:
         return float(n_steps)
     return (1.0 - beta**n_steps) / (1.0 - beta)
@@ -103,7 +105,7 @@ def encode(x, encoder: str, n_steps: int) -> np.ndarray:
     one spike of height 1 at step ``round((1 - x_j) (T - 1))`` (see :mod:`spikelib.encoders`).
     """
     encoder = _check_choice("encoder", encoder, ENCODERS)
-    points = np.asarray(x, dtype=np.float64)
+    points = finite_array("x", x)
     dim = points.shape[1] if points.ndim == 2 else 1
     points = check_points(points, dim)
     n_steps = _steps_for(encoder, n_steps)

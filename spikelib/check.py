@@ -171,6 +171,9 @@ def run_checks(trials: int, seed: int) -> tuple[int, list[str]]:
     emulation (single to multi spike), so ``passed + len(failures) == 2 * trials``. The
     reset kind alternates between leaky and non-leaky from trial to trial.
     """
+    for name, value, low in (("trials", trials, 1), ("seed", seed, 0)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     rng = np.random.default_rng(seed)
     # A separate stream keeps the ladder cases the same as before the Moebius check existed.
     moebius_rng = np.random.default_rng([seed, 1])

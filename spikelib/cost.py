@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .ladder import require_network
 from .network import Network
 from .simulate import RunResult
 
@@ -75,6 +76,7 @@ def _efferent_weights(network: Network, index: int):
 
 def network_cost(network: Network) -> NetworkCost:
     """Count the neurons and synapses of every layer of ``network``."""
+    require_network(network)
     layers = []
     for index, layer in enumerate(network.layers):
         efferent = _efferent_weights(network, index)
@@ -124,6 +126,16 @@ class RunCost:
 
 def run_cost(network: Network, result: RunResult) -> RunCost:
     """Count the spikes and synaptic events of ``result``, a run of ``network``."""
+    require_network(network)
+    if not isinstance(result, RunResult):
+        raise ValueError(f"result must be a RunResult, got {type(result).__name__}")
+    run_sizes = [totals.shape[-1] for totals in result.spike_totals]
+    network_sizes = [layer.n for layer in network.layers]
+    if run_sizes != network_sizes:
+        raise ValueError(
+            f"result must be a run of network: its layers have {run_sizes} neurons, the "
+            f"network's have {network_sizes}"
+        )
     spikes, events = [], []
     for index, totals in enumerate(result.spike_totals):
         per_sample = totals if result.batched else totals[None]

@@ -103,6 +103,8 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0) -> DigitsSplit:
 
     if not 0.0 < float(test_size) < 1.0:
         raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be an integer in [0, {2**32 - 1}], got {seed!r}")
     pixels, labels = load_digits(return_X_y=True)
     x_train, x_test, y_train, y_test = train_test_split(
         pixels / 16.0,
@@ -407,15 +409,44 @@ def emulate_classifier(classifier: DigitsClassifier, max_spikes: int) -> DigitsC
     )
 
 
+def _class_arrays(predictions, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Return predictions and labels as int64 arrays after checking they pair up as digits.
+
+    Both must be 1-D, non-empty, of equal length and hold whole numbers in
+    ``[0, N_CLASSES - 1]``; numpy would otherwise broadcast unequal lengths and wrap
+    negative classes to the last column without an error.
+    """
+    arrays = []
+    for name, value in (("predictions", predictions), ("labels", labels)):
+        array = np.asarray(value)
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(f"{name} must be a non-empty 1-D array, got shape {array.shape}")
+        is_whole = np.issubdtype(array.dtype, np.number) and array.dtype != bool
+        if not is_whole or np.any(array != np.round(array)):
+            raise ValueError(f"{name} must contain whole class numbers, got dtype {array.dtype}")
+        if np.any((array < 0) | (array >= N_CLASSES)):
+            bad = array[(array < 0) | (array >= N_CLASSES)][0]
+            raise ValueError(f"{name} must lie in [0, {N_CLASSES - 1}], got {bad!r}")
+        arrays.append(array.astype(np.int64))
+    if arrays[0].shape != arrays[1].shape:
+        raise ValueError(
+            f"predictions and labels must have the same length, got {arrays[0].size} and "
+            f"{arrays[1].size}"
+        )
+    return arrays[0], arrays[1]
+
+
 def accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
     """Return the fraction of correct predictions."""
-    return float(np.mean(np.asarray(predictions) == np.asarray(labels)))
+    predicted, true = _class_arrays(predictions, labels)
+    return float(np.mean(predicted == true))
 
 
 def confusion_matrix(predictions: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Return the 10 x 10 matrix whose entry (i, j) counts images of digit i predicted as j."""
+    predicted, true = _class_arrays(predictions, labels)
     matrix = np.zeros((N_CLASSES, N_CLASSES), np.int64)
-    np.add.at(matrix, (np.asarray(labels), np.asarray(predictions)), 1)
+    np.add.at(matrix, (true, predicted), 1)
     return matrix
 
 

@@ -36,13 +36,21 @@ def encode_current(x, n_steps: int, gain: float = 1.0) -> np.ndarray:
     """Return constant input currents ``gain * x`` repeated over ``n_steps`` steps."""
     values, batched = _values(x)
     n_steps = _check_steps(n_steps)
-    gain = float(finite_array("gain", gain))
+    gain_array = finite_array("gain", gain)
+    if gain_array.ndim != 0:
+        raise ValueError(f"gain must be a single real number, got shape {gain_array.shape}")
+    gain = float(gain_array)
     inputs = np.repeat((gain * values)[:, None, :], n_steps, axis=1)
     return inputs if batched else inputs[0]
 
 
 def latency_steps(x, t_in: int) -> np.ndarray:
-    """Return the spike step ``floor((1 - x) * t_in + 1/2)`` of each value in [0, 1]."""
+    """Return the spike step ``floor((1 - x) * t_in + 1/2)`` of each value in [0, 1].
+
+    ``t_in`` is a whole number of steps >= 0, so every step lies in ``[0, t_in]``.
+    """
+    if isinstance(t_in, (bool, np.bool_)) or not isinstance(t_in, (int, np.integer)) or t_in < 0:
+        raise ValueError(f"t_in must be an integer >= 0, got {t_in!r}")
     values = finite_array("x", x)
     if np.any((values < 0) | (values > 1)):
         bad = values[(values < 0) | (values > 1)].flat[0]

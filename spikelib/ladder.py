@@ -22,10 +22,61 @@ from __future__ import annotations
 import numpy as np
 
 from .network import Layer, Network, Readout
+from .validation import check_budget
+
+
+MAX_DENSE_ENTRIES = 2**26
+"""Most entries (512 MiB of float64) that one weight or lateral matrix of a conversion may hold.
+
+The converted networks store dense matrices, and building and simulating a layer briefly
+keeps several copies of each, so a larger matrix could exhaust the memory of an ordinary
+machine (the ladder of one leaky neuron with budget 8192 is the largest that passes).
+"""
+
+
+def check_dense_size(where: str, rows: int, columns: int, cause: str) -> None:
+    """Raise ValueError when a converted ``rows`` x ``columns`` matrix is too large to build."""
+    entries = rows * columns
+    if entries > MAX_DENSE_ENTRIES:
+        raise ValueError(
+            f"{where} of the converted network would be a dense {rows} x {columns} matrix "
+            f"({entries * 8 / 2**30:.3g} GiB of float64), more than MAX_DENSE_ENTRIES = "
+            f"{MAX_DENSE_ENTRIES} entries; {cause}"
+        )
+
+
+def require_network(network) -> Network:
+    """Return ``network`` after checking that it is a :class:`~spikelib.network.Network`.
+
+    A bare Layer is the likeliest mistake, so the message shows how to wrap it.
+    """
+    if isinstance(network, Layer):
+        raise ValueError(
+            "network must be a Network, got a Layer; wrap it as Network(layers=(layer,))"
+        )
+    if not isinstance(network, Network):
+        raise ValueError(f"network must be a Network, got {type(network).__name__}")
+    return network
+
+
+def _check_index(name: str, value, low: int, high: int | None = None) -> int:
+    """Return ``value`` as int after checking that it is an integer in ``[low, high]``."""
+    valid = f">= {low}" if high is None else f"in [{low}, {high}]"
+    is_integer = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not is_integer or value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be an integer {valid}, got {value!r}")
+    return int(value)
 
 
 def ladder_index(neuron: int, rung: int, max_spikes: int) -> int:
-    """Return the index, in the converted layer, of ladder neuron ``rung`` (1-based) of ``neuron``."""
+    """Return the index, in the converted layer, of ladder neuron ``rung`` (1-based) of ``neuron``.
+
+    ``neuron`` must be >= 0 and ``rung`` in ``[1, max_spikes]``; other values would name a
+    ladder neuron of a different original neuron, or none.
+    """
+    max_spikes = check_budget("max_spikes", max_spikes)
+    neuron = _check_index("neuron", neuron, 0)
+    rung = _check_index("rung", rung, 1, max_spikes)
     return neuron * max_spikes + rung - 1
 
 
@@ -95,7 +146,20 @@ def to_single_spike(network: Network) -> Network:
     Returns a new network; ``network`` is not changed. The result's ``converted_from``
     records the conversion and the original budgets.
     """
+    require_network(network)
     betas = network.leak_factors()
+    cause = "lower max_spikes, or use fewer neurons"
+    input_factor = 1
+    for index, (layer, beta) in enumerate(zip(network.layers, betas)):
+        rows = layer.n * layer.max_spikes
+        check_dense_size(f"the weights of layers[{index}]", rows, layer.n_in * input_factor, cause)
+        leaky_ladder = layer.max_spikes > 1 and layer.reset == "leaky" and beta != 1.0
+        if layer.lateral is not None or leaky_ladder:
+            check_dense_size(f"the lateral weights of layers[{index}]", rows, rows, cause)
+        input_factor = layer.max_spikes
+    if network.readout is not None:
+        check_dense_size("the read-out weights", network.readout.n, network.readout.n_in * input_factor, cause)
+
     layers = []
     input_factor = 1
     for layer, beta in zip(network.layers, betas):

@@ -35,13 +35,15 @@ import logging
 import math
 import warnings
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
+from .ladder import check_dense_size, require_network
 from .network import Layer, Network, Readout
-from .numbertheory import mobius, squarefree_numbers
+from .numbertheory import MAX_SIEVE, mobius, squarefree_numbers
 from .simulate import RunResult, run
-from .validation import check_budget
+from .validation import check_budget, check_positive_finite
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,11 @@ def moebius_terms(max_spikes: int) -> tuple[np.ndarray, np.ndarray]:
     their efferent weights; their number is ``Q(max_spikes)``.
     """
     budget = check_budget("max_spikes", max_spikes)
+    if budget > MAX_SIEVE:
+        raise ValueError(
+            f"max_spikes must be an integer in [1, {MAX_SIEVE}] for the Moebius conversion "
+            f"(the largest budget whose squarefree numbers are sieved), got {max_spikes!r}"
+        )
     levels = squarefree_numbers(budget)
     signs = mobius(budget)[levels].astype(np.float64)
     return levels, signs
@@ -79,6 +86,8 @@ def moebius_index(neuron: int, d: int, max_spikes: int) -> int:
     ``<= max_spikes``.
     """
     levels, _ = moebius_terms(max_spikes)
+    if isinstance(neuron, (bool, np.bool_)) or not isinstance(neuron, (int, np.integer)) or neuron < 0:
+        raise ValueError(f"neuron must be an integer >= 0, got {neuron!r}")
     position = np.searchsorted(levels, d)
     if position == len(levels) or levels[position] != d:
         raise ValueError(
@@ -209,6 +218,7 @@ def to_multi_spike(network: Network, max_spikes: int) -> Network:
     marked ``reset_self_synapses=True`` so that :func:`spikelib.network_cost` counts the
     self-synapses. With ``max_spikes = 1`` the reset is kept, because ``M_1`` is ``S``.
     """
+    require_network(network)
     budget = check_budget("max_spikes", max_spikes)
     for index, layer in enumerate(network.layers):
         if layer.max_spikes != 1:
@@ -219,6 +229,18 @@ def to_multi_spike(network: Network, max_spikes: int) -> Network:
             )
 
     _, signs = moebius_terms(budget)
+    n_terms = len(signs)
+    cause = f"lower max_spikes (Q({budget}) = {n_terms} emulating neurons per neuron)"
+    columns_per_input = 1
+    for index, layer in enumerate(network.layers):
+        rows = layer.n * n_terms
+        check_dense_size(f"the weights of layers[{index}]", rows, layer.n_in * columns_per_input, cause)
+        if layer.lateral is not None:
+            check_dense_size(f"the lateral weights of layers[{index}]", rows, rows, cause)
+        columns_per_input = n_terms
+    if network.readout is not None:
+        check_dense_size("the read-out weights", network.readout.n, network.readout.n_in * columns_per_input, cause)
+
     layers = []
     input_signs = np.ones(1)
     for index, (layer, beta) in enumerate(zip(network.layers, network.leak_factors())):
@@ -292,8 +314,24 @@ def free_drive(network: Network, inputs) -> list[np.ndarray]:
 
 
 def smallest_exact_budget(peak_drive: float, threshold: float) -> int:
-    """Return the smallest ``N_s >= 1`` with ``peak_drive < (N_s + 1) * threshold``."""
-    budget = max(1, math.floor(peak_drive / threshold))
+    """Return the smallest ``N_s >= 1`` with ``peak_drive < (N_s + 1) * threshold``.
+
+    ``peak_drive`` must be finite and ``threshold`` finite and > 0. The result is
+    ``floor(peak_drive / threshold)`` in exact arithmetic (at least 1), moved by the few
+    steps in which the float64 product ``(N_s + 1) * threshold`` rounds across
+    ``peak_drive``. Beyond ``2**53`` the product can no longer separate neighbouring
+    budgets, so the exact quotient is returned; it is far above any budget a layer accepts.
+    """
+    threshold = check_positive_finite("threshold", threshold)
+    if isinstance(peak_drive, (bool, np.bool_)) or not math.isfinite(peak_drive):
+        raise ValueError(f"peak_drive must be a finite number, got {peak_drive!r}")
+    peak_drive = float(peak_drive)
+
+    budget = max(1, math.floor(Fraction(peak_drive) / Fraction(threshold)))
+    if budget >= 2**53:
+        return budget
+    while budget > 1 and peak_drive < budget * threshold:
+        budget -= 1
     while not peak_drive < (budget + 1) * threshold:
         budget += 1
     return budget
@@ -420,7 +458,7 @@ class ExactnessReport:
             worst = self.worst_violation()
             return (
                 f"not exact with max_spikes={self.max_spikes}: {worst}; "
-                f"use max_spikes >= {self.suggested_budget} for these inputs"
+                f"{_budget_advice(self.suggested_budget)}"
             )
         if self.mismatches:
             return f"not exact with max_spikes={self.max_spikes}: {self.mismatches[0]}"
@@ -464,10 +502,13 @@ class ExactnessReport:
                 f"  read-out potentials {verdict} (largest difference "
                 f"{self.output_difference:.3e})"
             )
-        lines.append(
-            f"  smallest budget meeting the condition on these inputs: max_spikes="
-            f"{self.suggested_budget}"
-        )
+        if self.suggested_budget <= MAX_SIEVE:
+            lines.append(
+                f"  smallest budget meeting the condition on these inputs: max_spikes="
+                f"{self.suggested_budget}"
+            )
+        else:
+            lines.append(f"  {_budget_advice(self.suggested_budget)}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -476,6 +517,16 @@ class ExactnessReport:
             f"violations={len(self.violations)}, mismatches={len(self.mismatches)}, "
             f"outputs_agree={self.outputs_agree}, suggested_budget={self.suggested_budget})"
         )
+
+
+def _budget_advice(budget: int) -> str:
+    """Return the budget advice of a report, or say that no budget a layer accepts is enough."""
+    if budget <= MAX_SIEVE:
+        return f"use max_spikes >= {budget} for these inputs"
+    return (
+        f"no max_spikes up to {MAX_SIEVE} (the largest budget to_multi_spike accepts) meets "
+        f"the condition on these inputs; it needs about {float(budget):.3g}"
+    )
 
 
 def _plural(count: int, noun: str) -> str:

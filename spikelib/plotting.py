@@ -137,6 +137,7 @@ def plot_raster(
     """
     spikes = _spike_counts(counts)
     dt = check_positive_finite("dt", dt)
+    size = check_positive_finite("size", size)
     n_neurons = spikes.shape[1]
     if rows is None:
         row_positions = np.arange(n_neurons, dtype=np.float64)

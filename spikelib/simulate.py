@@ -163,6 +163,11 @@ def run(
     -----
     Every run starts from rest (all potentials 0, no spikes): runs do not share state.
     """
+    if not isinstance(network, Network):
+        raise ValueError(f"network must be a Network, got {type(network).__name__}")
+    for name, flag in (("record_counts", record_counts), ("record_potentials", record_potentials)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {flag!r}")
     x, batched, input_sums = _prepare_inputs(network, inputs)
     check_potential_range(network, x, input_sums)
     betas = network.leak_factors()

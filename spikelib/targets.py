@@ -76,7 +76,7 @@ TARGETS: dict[str, Target] = {
 
 def get_target(name: str) -> Target:
     """Return the target called ``name`` (a key of :data:`TARGETS`)."""
-    if name not in TARGETS:
+    if not isinstance(name, str) or name not in TARGETS:
         raise ValueError(f"target must be one of {tuple(TARGETS)}, got {name!r}")
     return TARGETS[name]
 

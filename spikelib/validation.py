@@ -63,14 +63,16 @@ def check_reset(value) -> str:
 def finite_array(name: str, value, shape: tuple[int, ...] | None = None) -> np.ndarray:
     """Return a float64 copy of ``value`` after checking its shape and that it is all finite.
 
-    Text and complex values are rejected instead of being parsed or losing their imaginary part.
+    Text, complex, date and time-span values are rejected instead of being parsed, losing
+    their imaginary part or becoming counts of time units. A Python integer beyond the float64
+    range is rejected like an infinite value.
     """
     try:
         raw = np.asarray(value)
-        if raw.dtype.kind in "USVc":
+        if raw.dtype.kind in "USVcMm":
             raise TypeError(f"dtype {raw.dtype} has no lossless float64 value")
         array = np.array(raw, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(
             f"{name} must be an array of real finite numbers, got {reprlib.repr(value)}"
         ) from None

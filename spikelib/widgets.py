@@ -19,6 +19,7 @@ import base64
 import html
 import io
 import itertools
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -171,7 +172,9 @@ def static_slider(
             f'src="data:image/png;base64,{encoded}"/>'
         )
 
-    labels = "[" + ",".join('"' + html.escape(str(v)) + '"' for v in values) + "]"
+    # A JavaScript array literal of the plain labels: textContent shows them as they are,
+    # and the whole script is escaped once more for the attribute below.
+    labels = json.dumps([str(v) for v in values])
     script = (
         "var box=this.parentElement.parentElement;"
         "box.querySelectorAll('img.spikelib-frame').forEach(function(f){"
