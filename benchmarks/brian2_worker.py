@@ -124,7 +124,8 @@ def main() -> None:
         try:
             results["targets"].append(measure(data, target, repeats))
         except Exception as error:  # report any failure of one target and go on with the next
-            results["targets"].append({"target": target, "error": f"{type(error).__name__}: {error}"})
+            message = f"{type(error).__name__}: {error}"
+            results["targets"].append({"target": target, "error": message})
     print("BRIAN2-RESULT " + json.dumps(results))
 
 

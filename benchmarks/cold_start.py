@@ -18,8 +18,10 @@ import spikelib  # noqa: E402
 imported = time.perf_counter()
 
 rng = np.random.default_rng(0)
-layer = spikelib.Layer(weights=rng.uniform(0, 0.5, (20, 5)), threshold=1.0, max_spikes=4, tau_m=10.0)
-network = spikelib.Network(layers=(layer,), readout=spikelib.Readout(weights=rng.normal(size=(1, 20))))
+weights = rng.uniform(0, 0.5, (20, 5))
+layer = spikelib.Layer(weights=weights, threshold=1.0, max_spikes=4, tau_m=10.0)
+readout = spikelib.Readout(weights=rng.normal(size=(1, 20)))
+network = spikelib.Network(layers=(layer,), readout=readout)
 inputs = rng.uniform(0, 1, (100, 5))
 spikelib.run(network, inputs)
 first_run = time.perf_counter()

@@ -56,7 +56,9 @@ def _spike_count(v, theta, remaining):
 
 
 @njit(cache=True)
-def _simple_sample(x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals):
+def _simple_sample(
+    x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals
+):
     """Simulate one sample with no delays, no lateral input and the reset folded into the drive.
 
     ``x`` is (T, n_in); ``counts`` (T or 0, n), ``first_spike`` and ``totals`` (n,) are this
@@ -194,7 +196,9 @@ def _general_sample(
 
 
 @njit(cache=True)
-def _simple_serial(x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals):
+def _simple_serial(
+    x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals
+):
     for b in range(x.shape[0]):
         _simple_sample(
             x[b], weights_t, bias, threshold, budget, beta, store_counts,
@@ -203,7 +207,9 @@ def _simple_serial(x, weights_t, bias, threshold, budget, beta, store_counts, co
 
 
 @njit(cache=True, parallel=True)
-def _simple_parallel(x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals):
+def _simple_parallel(
+    x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals
+):
     for b in prange(x.shape[0]):
         _simple_sample(
             x[b], weights_t, bias, threshold, budget, beta, store_counts,

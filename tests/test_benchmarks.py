@@ -11,7 +11,14 @@ import spikelib
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from floor import floor_serial  # noqa: E402
-from workloads import Workload, agreement, make_inputs, make_weights, numpy_run, spike_lists  # noqa: E402
+from workloads import (  # noqa: E402
+    Workload,
+    agreement,
+    make_inputs,
+    make_weights,
+    numpy_run,
+    spike_lists,
+)
 
 TINY = Workload(n_inputs=12, n_neurons=30, n_steps=400, max_weight=0.6)
 
