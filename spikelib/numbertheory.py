@@ -163,6 +163,14 @@ def alpha(n: int) -> float:
 
 def _integer_array(name: str, value, low: int) -> tuple[np.ndarray, bool]:
     """Return ``value`` as a float64 array of integers >= ``low``, and whether it was a scalar."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 2**53:
+        # numpy stores an int beyond uint64 as an object. A float64 is exact enough for a bound.
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError(
+                f"{name} must be an integer >= {low} within the float64 range, got {value!r}"
+            ) from None
     array = np.asarray(value)
     scalar = array.ndim == 0
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
