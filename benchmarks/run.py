@@ -59,6 +59,10 @@ from workloads import (  # noqa: E402
 BRIAN2_VENV = Path.home() / ".cache" / "spikelib-bench" / "brian2-venv"
 BRIAN2_REQUIREMENTS = ["brian2==2.9.0", "numpy<2", "cython"]
 UNLIMITED_BUDGET = 2**31 - 1
+SNNTORCH_SKIPPED = (
+    "It would need a third virtual environment with PyTorch (about 1 GB), so it was left "
+    "out to keep the first run short; it is an optional comparison."
+)
 
 
 def median_seconds(function, repeats: int) -> dict:
@@ -538,6 +542,7 @@ def main(argv=None) -> int:
         repeats, n_samples, ladder_neurons, sieve = args.repeats, 256, 250, 10**7
 
     results = {"machine": machine_info(), "repeats": repeats, "quick": args.quick}
+    log(f"snnTorch: skipped. {SNNTORCH_SKIPPED}")
     results["workload_1"] = workload_one(workload, repeats, not args.no_brian2, log)
     brian2 = results["workload_1"].get("brian2") or {}
     if brian2.get("brian2_version"):
