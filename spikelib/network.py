@@ -308,7 +308,12 @@ class Network:
                 "layers must be a sequence of Layer objects, got a single Layer; "
                 "pass layers=(layer,)"
             )
-        layers = tuple(self.layers)
+        try:
+            layers = tuple(self.layers)
+        except TypeError:
+            raise ValueError(
+                f"layers must be a sequence of Layer objects, got {type(self.layers).__name__}"
+            ) from None
         if not layers:
             raise ValueError("layers must contain at least one Layer, got an empty sequence")
         for index, layer in enumerate(layers):
@@ -330,7 +335,13 @@ class Network:
                 )
         object.__setattr__(self, "layers", layers)
         object.__setattr__(self, "dt", check_positive_finite("dt", self.dt))
-        object.__setattr__(self, "converted_from", tuple(self.converted_from))
+        records = self.converted_from
+        if isinstance(records, str):
+            # tuple("abc") would split one record into letters.
+            raise ValueError(
+                f"converted_from must be a tuple of str (one per conversion), got the str {records!r}"
+            )
+        object.__setattr__(self, "converted_from", tuple(records))
 
     @property
     def n_inputs(self) -> int:

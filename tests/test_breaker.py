@@ -417,3 +417,17 @@ def test_moebius_tenth_threshold_suggested_budget():
     network = Network(layers=(layer,), readout=Readout(weights=[[1.0]]))
     report = spikelib.check_multi_spike_exactness(network, np.ones((6, 1)), 6)
     assert report.exact
+
+
+# Network arguments
+
+
+def test_network_rejects_none_layers():
+    with pytest.raises(ValueError, match=r"layers must be a sequence of Layer objects, got NoneType"):
+        Network(layers=None)
+
+
+def test_network_rejects_str_record():
+    layer = Layer(weights=[[1.0]])
+    with pytest.raises(ValueError, match=r"converted_from must be a tuple of str"):
+        Network(layers=(layer,), converted_from="ladder")
