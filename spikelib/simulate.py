@@ -61,12 +61,25 @@ class RunResult:
         return self.output[..., -1, :]
 
     def spike_steps(self, layer: int, neuron: int, sample: int = 0) -> np.ndarray:
-        """Return the step of every spike of one neuron, repeated for several spikes per step."""
+        """Return the step of every spike of one neuron, repeated for several spikes per step.
+
+        ``sample`` must be 0 for a run of a single 2-D input, which has no batch axis.
+        """
+        _check_position("layer", layer, len(self.counts))
         counts = self.counts[layer]
+        _check_position("neuron", neuron, counts.shape[-1])
+        _check_position("sample", sample, counts.shape[0] if self.batched else 1)
         if counts.shape[-2] == 0:
             raise ValueError("spike_steps needs per-step counts; run with record_counts=True")
         trace = counts[sample, :, neuron] if self.batched else counts[:, neuron]
         return np.repeat(np.arange(trace.shape[0]), trace)
+
+
+def _check_position(name: str, value, size: int) -> None:
+    """Raise ValueError unless ``value`` is an integer index in ``[0, size - 1]``."""
+    is_integer = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not is_integer or not 0 <= value < size:
+        raise ValueError(f"{name} must be an integer in [0, {size - 1}], got {value!r}")
 
 
 def _prepare_inputs(network: Network, inputs) -> tuple[np.ndarray, bool, np.ndarray]:

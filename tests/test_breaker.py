@@ -431,3 +431,18 @@ def test_network_rejects_str_record():
     layer = Layer(weights=[[1.0]])
     with pytest.raises(ValueError, match=r"converted_from must be a tuple of str"):
         Network(layers=(layer,), converted_from="ladder")
+
+
+def test_spike_steps_rejects_sample_unbatched():
+    # A 2-D input has no batch axis, so sample 3 does not exist.
+    network = Network(layers=(Layer(weights=[[1.0]], max_spikes=3),))
+    result = spikelib.run(network, np.ones((4, 1)))
+    with pytest.raises(ValueError, match=r"sample must be an integer in \[0, 0\], got 3"):
+        result.spike_steps(0, 0, sample=3)
+
+
+def test_spike_steps_rejects_missing_neuron():
+    network = Network(layers=(Layer(weights=[[1.0]], max_spikes=3),))
+    result = spikelib.run(network, np.ones((2, 4, 1)))
+    with pytest.raises(ValueError, match=r"neuron must be an integer in \[0, 0\], got 2"):
+        result.spike_steps(0, 2, sample=1)
