@@ -7,7 +7,10 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spikelib", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m spikelib",
+        description="Check the exact conversions between multi- and single-spike networks.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
         "check",
