@@ -55,6 +55,31 @@ def _spike_count(v, theta, remaining):
     return count
 
 
+@njit(cache=True, inline="always")
+def _charge(x, t, weights_t, delays_t, has_delays, bias, current):
+    """Write the input current of step ``t`` into ``current``: bias plus delayed weighted input.
+
+    Shared by the general spiking loop and the read-out, so both sum in the same order.
+    """
+    n_in, n = weights_t.shape
+    for i in range(n):
+        current[i] = bias[i]
+    if has_delays:
+        for j in range(n_in):
+            for i in range(n):
+                delay = delays_t[j, i]
+                if delay <= t:
+                    value = x[t - delay, j]
+                    if value != 0:
+                        current[i] += weights_t[j, i] * value
+    else:
+        for j in range(n_in):
+            value = x[t, j]
+            if value != 0:
+                for i in range(n):
+                    current[i] += weights_t[j, i] * value
+
+
 @njit(cache=True)
 def _simple_sample(
     x, weights_t, bias, threshold, budget, beta, store_counts, counts, first_spike, totals
@@ -137,22 +162,7 @@ def _general_sample(
 
     for t in range(n_steps):
         # charge
-        for i in range(n):
-            current[i] = bias[i]
-        if has_delays:
-            for j in range(n_in):
-                for i in range(n):
-                    delay = delays_t[j, i]
-                    if delay <= t:
-                        value = x[t - delay, j]
-                        if value != 0:
-                            current[i] += weights_t[j, i] * value
-        else:
-            for j in range(n_in):
-                value = x[t, j]
-                if value != 0:
-                    for i in range(n):
-                        current[i] += weights_t[j, i] * value
+        _charge(x, t, weights_t, delays_t, has_delays, bias, current)
 
         # fire and reset
         any_spike = False
@@ -358,22 +368,7 @@ def _readout_sample(x, weights_t, delays_t, bias, beta, potentials):
     current = np.empty(n_out)
 
     for t in range(n_steps):
-        for i in range(n_out):
-            current[i] = bias[i]
-        if has_delays:
-            for j in range(n_in):
-                for i in range(n_out):
-                    delay = delays_t[j, i]
-                    if delay <= t:
-                        value = x[t - delay, j]
-                        if value != 0:
-                            current[i] += weights_t[j, i] * value
-        else:
-            for j in range(n_in):
-                value = x[t, j]
-                if value != 0:
-                    for i in range(n_out):
-                        current[i] += weights_t[j, i] * value
+        _charge(x, t, weights_t, delays_t, has_delays, bias, current)
         for i in range(n_out):
             u[i] = beta * u[i] + current[i]
             potentials[t, i] = u[i]
