@@ -22,15 +22,16 @@ def main(argv: list[str] | None = None) -> int:
             "ladder), and single-spike networks to multi-spike neurons (Moebius "
             "cancellation, with a budget that meets the exactness condition on the drawn "
             "inputs). Compares spike steps and outputs. Each trial checks one case per "
-            "direction. Prints one line per failing case and a closing line "
-            "'N passed, N failed'; exits with status 1 on any failure."
+            "direction and passes when both are exact. Prints one line per failing trial "
+            "and a closing line 'N passed, N failed' that counts trials; exits with status "
+            "1 on any failure."
         ),
     )
     check.add_argument(
         "--trials",
         type=int,
         default=200,
-        help="number of random networks per direction (default 200)",
+        help="number of trials, each one random network per direction (default 200)",
     )
     check.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     args = parser.parse_args(argv)

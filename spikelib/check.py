@@ -165,11 +165,12 @@ def random_single_spike_case(
 
 
 def run_checks(trials: int, seed: int) -> tuple[int, list[str]]:
-    """Check both conversions on ``trials`` random networks each; return (passed, failure lines).
+    """Check both conversions on ``trials`` random trials; return (passed, failure lines).
 
     Every trial checks one threshold ladder (multi to single spike) and one Moebius
-    emulation (single to multi spike), so ``passed + len(failures) == 2 * trials``. The
-    reset kind alternates between leaky and non-leaky from trial to trial.
+    emulation (single to multi spike) and passes only when both are exact. A failing trial
+    gives one line that names each failing direction, so ``passed + len(failures) ==
+    trials``. The reset kind alternates between leaky and non-leaky from trial to trial.
     """
     for name, value, low in (("trials", trials, 1), ("seed", seed, 0)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
@@ -181,19 +182,20 @@ def run_checks(trials: int, seed: int) -> tuple[int, list[str]]:
     failures = []
     for trial in range(trials):
         reset = "leaky" if trial % 2 == 0 else "nonleaky"
+        problems = []
+
         case = random_case(rng, reset=reset)
-        problems = compare_ladder(case.network, case.inputs)
-        if problems:
-            failures.append(f"FAIL ladder trial {trial} ({case.description}): {problems[0]}")
-        else:
-            passed += 1
+        ladder_problems = compare_ladder(case.network, case.inputs)
+        if ladder_problems:
+            problems.append(f"ladder ({case.description}): {ladder_problems[0]}")
 
         single_case, budget = random_single_spike_case(moebius_rng, reset=reset)
-        problems = compare_moebius(single_case.network, single_case.inputs, budget)
+        moebius_problems = compare_moebius(single_case.network, single_case.inputs, budget)
+        if moebius_problems:
+            problems.append(f"moebius ({single_case.description}): {moebius_problems[0]}")
+
         if problems:
-            failures.append(
-                f"FAIL moebius trial {trial} ({single_case.description}): {problems[0]}"
-            )
+            failures.append(f"FAIL trial {trial}: " + "; ".join(problems))
         else:
             passed += 1
     return passed, failures

@@ -117,3 +117,26 @@ def test_kth_spike_steps_counts_multiple_spikes_per_step():
     assert kth_spike_steps(counts, 2)[0, 0] == 1
     assert kth_spike_steps(counts, 3)[0, 0] == 3
     assert kth_spike_steps(counts, 4)[0, 0] == -1
+
+
+def test_check_command_counts_trials(capsys):
+    from spikelib.__main__ import main
+
+    status = main(["check", "--trials", "4", "--seed", "3"])
+
+    assert status == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "4 passed, 0 failed"
+
+
+def test_check_command_reports_failing_trial(capsys, monkeypatch):
+    import spikelib.check
+    from spikelib.__main__ import main
+
+    monkeypatch.setattr(spikelib.check, "compare_ladder", lambda network, inputs: ["broken"])
+
+    status = main(["check", "--trials", "2"])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert status == 1
+    assert lines[-1] == "0 passed, 2 failed"
+    assert lines[0].startswith("FAIL trial 0: ladder (")
