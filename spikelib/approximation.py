@@ -122,6 +122,18 @@ def _chunks(points: np.ndarray, network: Network, n_steps: int):
         yield points[start : start + size]
 
 
+def _latency_ramp(starts: np.ndarray, rate: float, t_in: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return input weights (n, 1) and biases (n,) of latency-coded ramps that start at ``starts``.
+
+    The input spike arrives at step s = round((1 - x) t_in), and the negative bias has pulled
+    the potential down by rate * (s + 1) by then. So the peak potential
+    weight - rate * (s + 1) grows by one threshold for every threshold / rate steps of s.
+    """
+    weights = (rate * ((1.0 - starts) * t_in + 1.5))[:, None]
+    bias = np.full(starts.shape[0], -rate)
+    return weights, bias
+
+
 def ramp_layer(
     n: int,
     max_spikes: int,
@@ -166,13 +178,8 @@ def ramp_layer(
         weights = np.full((n, 1), slope)
         bias = -slope * starts
     else:
-        # The input spike arrives at step s = round((1 - x) t_in) and the negative bias has
-        # pulled the potential down by rate * (s + 1) by then, so the peak potential
-        # weight - rate * (s + 1) grows by one threshold for every h * t_in steps of s.
         t_in = n_steps - 1
-        rate = threshold / (h * t_in)
-        weights = (rate * ((1.0 - starts) * t_in + 1.5))[:, None]
-        bias = np.full(n, -rate)
+        weights, bias = _latency_ramp(starts, threshold / (h * t_in), t_in)
 
     return Layer(
         weights=weights,
@@ -238,9 +245,8 @@ def random_layer(
         mix /= mix.sum(axis=1, keepdims=True)
         starts = rng.uniform(-width, 1.0, size=n)
         t_in = n_steps - 1
-        rate = max_spikes * threshold / (width * t_in)
-        weights = (rate * ((1.0 - starts) * t_in + 1.5))[:, None] * mix
-        bias = np.full(n, -rate)
+        weights, bias = _latency_ramp(starts, max_spikes * threshold / (width * t_in), t_in)
+        weights = weights * mix
 
     return Layer(
         weights=weights,

@@ -83,7 +83,7 @@ def compare_ladder(network: Network, inputs: np.ndarray) -> list[str]:
 def compare_moebius(network: Network, inputs: np.ndarray, max_spikes: int) -> list[str]:
     """Run a single-spike ``network`` and its Moebius emulation; return the mismatches.
 
-    Returns an empty list when the exactness condition holds and spike counts and read-out
+    Returns an empty list when the exactness condition is met and spike counts and read-out
     agree (see :func:`spikelib.check_multi_spike_exactness`).
     """
     report = check_multi_spike_exactness(network, inputs, max_spikes)

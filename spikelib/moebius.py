@@ -432,7 +432,7 @@ class ExactnessReport:
 
     @property
     def exact(self) -> bool:
-        """Whether the condition holds and spikes and read-out agree.
+        """Whether the condition is met and spikes and read-out agree.
 
         A run that agrees although the condition fails is reported as not exact, because
         the agreement is then not guaranteed for other inputs.
@@ -520,7 +520,7 @@ class ExactnessReport:
 
 
 def _budget_advice(budget: int) -> str:
-    """Return the budget advice of a report, or say that no budget a layer accepts is enough."""
+    """Return the budget advice of a report, or a message that no budget a layer accepts is enough."""
     if budget <= MAX_SIEVE:
         return f"use max_spikes >= {budget} for these inputs"
     return (

@@ -231,11 +231,14 @@ def run(
     def unbatch(arrays):
         return arrays if batched else [a[0] for a in arrays]
 
+    if output is not None and not batched:
+        output = output[0]
+
     return RunResult(
         counts=unbatch(counts),
         first_spike=unbatch(first_spikes),
         spike_totals=unbatch(totals),
-        output=None if output is None else (output if batched else output[0]),
+        output=output,
         v_pre=unbatch(v_pres) if record_potentials else None,
         v_post=unbatch(v_posts) if record_potentials else None,
         n_steps=x.shape[1],

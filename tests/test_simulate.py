@@ -28,7 +28,7 @@ def test_nonleaky_constant_current_counts(current, budget):
     assert cumulative.tolist() == expected
 
 
-def test_jump_over_several_thresholds_fires_all_in_one_step():
+def test_large_jump_fires_in_one_step():
     network = single_neuron(threshold=1.0, max_spikes=10)
     inputs = np.zeros((5, 1))
     inputs[2, 0] = 3.75
