@@ -5,7 +5,8 @@
 For each chapter (default: every chapter with a LiveFigure), py-spy samples
 ``book_worker.py`` while it moves the chapter's main widget, and the samples inside a
 redraw are sorted into simulation (spikelib and numba), figure building (matplotlib calls
-made by the chapter's draw function), PNG rendering (``figure_to_png``) and the rest. The
+made by the chapter's draw function), rendering (matplotlib's Agg drawing and the PNG
+encoding in ``LiveFigure._render``) and the rest. The
 cold start is profiled with ``python -X importtime`` (time per top-level import) on
 ``cold_start.py``. Results go to ``benchmarks/profiles.json``, which the Performance page
 reads. py-spy comes from PyPI (``pip install py-spy``).
@@ -31,11 +32,11 @@ SAMPLING_RATE = 100  # samples per second
 
 def classify(stack: str) -> str | None:
     """Return the phase of one sampled stack, or None when it is outside a redraw."""
-    if "figure_to_png (" in stack:
-        return "PNG rendering"
     if "redraw (" not in stack:
         return None
     inner = stack.split("redraw (", 1)[1]
+    if "_render (" in inner:
+        return "PNG rendering"
     if "spikelib/kernels.py" in inner or "spikelib/simulate.py" in inner or "numba/" in inner:
         return "simulation (spikelib, numba)"
     if "matplotlib/" in inner:

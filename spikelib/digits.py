@@ -693,8 +693,11 @@ def draw_examples(
 
     Top row: the example images with their labels and both predictions. Middle: the raster
     of the first ``shown_neurons`` multi-spike neurons, one window per example. Bottom: the
-    raster of their ``shown_neurons * N_s`` ladder neurons. The figure has five axes only,
-    because creating axes dominates the redraw time. Returns the test accuracies of both
+    raster of their ``shown_neurons * N_s`` ladder neurons. The figure has one axes per
+    example and two rasters only, because creating axes dominates the redraw time, and a
+    figure that already holds exactly these axes (a
+    :class:`~spikelib.widgets.LiveFigure` with ``reuse_axes=True``) is drawn into them
+    instead of creating new ones. Returns the test accuracies of both
     networks, whether all their test predictions agree, and the seconds spent on training,
     conversion and simulation (cache look-ups included) as opposed to drawing.
     """
@@ -708,10 +711,16 @@ def draw_examples(
     simulation_seconds = time.perf_counter() - start
     n_shown = min(shown_neurons, n_hidden)
 
-    grid = fig.add_gridspec(3, len(examples), height_ratios=[1.0, 1.6, 3.0])
+    if len(fig.axes) != len(examples) + 2:
+        fig.clear()
+        grid = fig.add_gridspec(3, len(examples), height_ratios=[1.0, 1.6, 3.0])
+        for column in range(len(examples)):
+            fig.add_subplot(grid[0, column])
+        fig.add_subplot(grid[1, :])
+        fig.add_subplot(grid[2, :])
+    *image_axes, multi_ax, single_ax = fig.axes
     images = experiment.split.test_images()
-    for column, index in enumerate(examples):
-        image_ax = fig.add_subplot(grid[0, column])
+    for image_ax, index in zip(image_axes, examples):
         image_ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=1)
         image_ax.set_xticks([])
         image_ax.set_yticks([])
@@ -721,7 +730,6 @@ def draw_examples(
             fontsize=8,
         )
 
-    multi_ax = fig.add_subplot(grid[1, :])
     draw_raster(multi_ax, multi_counts[:, :, :n_shown])
     multi_ax.set_ylabel("neuron")
     kind = "multi-spike" if max_spikes > 1 else "single-spike (its ladder is itself)"
@@ -731,7 +739,6 @@ def draw_examples(
         fontsize=9,
     )
 
-    single_ax = fig.add_subplot(grid[2, :])
     draw_raster(
         single_ax, single_counts[:, :, : n_shown * max_spikes], color="#2c6fbb", group=max_spikes
     )

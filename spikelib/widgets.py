@@ -1,10 +1,10 @@
 """Notebook helpers: live figures driven by ipywidgets, and sliders that work without a kernel.
 
 :class:`LiveFigure` keeps one matplotlib figure per widget and redraws it in place when a
-control changes. The figure is shown as an ordinary display output (with a display id),
-so the built HTML contains it at the default values, and a running kernel replaces that
-same output on every move: no figure piles up, and nothing depends on widget state being
-saved in the page. An exception raised while drawing after a control change is shown as a
+control changes. The figure is shown as an ordinary PNG display output (with a display
+id), so the built HTML contains it at the default values, and a running kernel replaces
+that same output on every move: no figure piles up, and nothing depends on widget state
+being saved in the page. An exception raised while drawing after a control change is shown as a
 message next to the controls, and the controls stay usable. An exception at the default
 values is raised, so that a chapter build fails instead of showing an error figure.
 
@@ -26,7 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import HTML, display
+import PIL.Image
+from IPython.display import HTML, Image, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure, SubplotParams
+from matplotlib.ticker import AutoLocator, ScalarFormatter
 
 _slider_ids = itertools.count()
 logger = logging.getLogger(__name__)
@@ -44,11 +48,27 @@ class LiveFigure:
         The controls, in display order; each must have a ``value`` trait.
     figsize : (float, float)
         Figure size in inches.
+    dpi : float
+        Resolution of the PNG sent to the page, in dots per inch (default 100, the
+        resolution of a figure shown by IPython).
+    reuse_axes : bool
+        Keep the figure's Axes from one draw to the next instead of clearing the figure.
+        Before each draw every Axes is emptied: its lines, collections, patches, images,
+        texts and legend are removed, its labels and title set to "", its tick locators
+        and formatters reset to matplotlib's defaults and autoscaling switched back on.
+        The draw then takes its Axes from ``fig.axes`` when the list is not empty (write
+        ``ax1, ax2 = fig.axes or fig.subplots(2)``) and must set everything else that it
+        changes between calls. Creating Axes is the slowest part of a matplotlib redraw,
+        so this roughly halves the time of a slider move for a figure of several panels.
+        After a failed draw the figure is cleared, and the next draw creates its Axes again.
 
     Attributes
     ----------
     redraw_seconds : list of float
-        Wall-clock time of every redraw (simulation and drawing), for benchmarks.
+        Wall-clock time of every redraw, for benchmarks: simulation, drawing and rendering
+        the PNG that the page shows, that is all the kernel does for one slider move.
+    png : bytes
+        The PNG of the current figure, as sent to the page.
     error : str or None
         The message of the last failed redraw, None after a successful one.
 
@@ -56,6 +76,16 @@ class LiveFigure:
     ------
     Exception
         Whatever ``draw`` raises at the default control values, with a note naming them.
+
+    Notes
+    -----
+    Three choices keep a redraw fast. The figure has its own Agg canvas and is never
+    registered with pyplot, so the canvas, its renderer and matplotlib's caches of laid-out
+    text (mathtext in particular) survive from one move to the next; a figure rendered
+    through IPython's inline backend gets a new canvas, and parses every label again, on
+    each display. The layout is computed once, with ``tight_layout`` after the first
+    successful draw, and its margins are applied to every later draw, instead of a tight
+    bounding box computed on every render. The PNG is encoded with fast zlib compression.
     """
 
     def __init__(
@@ -63,17 +93,20 @@ class LiveFigure:
         draw: Callable,
         controls: Mapping[str, widgets.Widget],
         figsize: tuple[float, float] = (9.0, 4.0),
+        dpi: float = 100.0,
+        reuse_axes: bool = False,
     ) -> None:
         self.draw = draw
+        self.reuse_axes = reuse_axes
         self.controls = dict(controls)
-        self.figure = plt.figure(figsize=figsize)
-        # Closed for pyplot, so the inline backend does not show it a second time; the
-        # figure object stays usable and is displayed through a display handle instead.
-        plt.close(self.figure)
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
         self.message = widgets.HTML()
         self.redraw_seconds: list[float] = []
         self.error: str | None = None
         self.last = None
+        self.png = b""
+        self._margins: dict | None = None
         self._handle = None
         self._exception: Exception | None = None
         for control in self.controls.values():
@@ -90,14 +123,21 @@ class LiveFigure:
         return {name: control.value for name, control in self.controls.items()}
 
     def redraw(self) -> None:
-        """Clear the figure and draw it again with the current control values.
+        """Clear the figure, draw it again with the current control values and render it.
 
         Any exception from ``draw`` is caught and shown (``self.error``, the message line and
         the figure text) instead of escaping into the widget callback, where ipywidgets would
         only write it to the browser log and leave the old figure in place.
         """
         start = time.perf_counter()
-        self.figure.clear()
+        if self.reuse_axes and self.error is None:
+            for ax in self.figure.axes:
+                _empty_axes(ax)
+        else:
+            self.figure.clear()
+        if self._margins is not None:
+            # Figure.clear resets the margins; a draw that sets its own still overrides them.
+            self.figure.subplots_adjust(**self._margins)
         self._exception = None
         try:
             self.last = self.draw(self.figure, **self.values())
@@ -114,9 +154,41 @@ class LiveFigure:
         else:
             self.error = None
             self.message.value = ""
+            if self._margins is None:
+                self._margins = self._layout_once()
+        self.png = self._render()
         self.redraw_seconds.append(time.perf_counter() - start)
         if self._handle is not None:
-            self._handle.update(self.figure)
+            self._handle.update(self._image())
+
+    def _layout_once(self) -> dict:
+        """Fit the margins to the first successful draw and return them for later draws.
+
+        A draw that set margins or a layout engine of its own keeps them.
+        """
+        default = SubplotParams()
+        params = self.figure.subplotpars
+        names = ("left", "right", "bottom", "top", "wspace", "hspace")
+        untouched = all(getattr(params, name) == getattr(default, name) for name in names)
+        if untouched and self.figure.get_layout_engine() is None and self.figure.axes:
+            self.figure.tight_layout()
+        return {name: getattr(self.figure.subplotpars, name) for name in names}
+
+    def _render(self) -> bytes:
+        # One draw on the figure's own canvas: Figure.savefig would draw twice once a
+        # layout has been computed, and on a temporary renderer the first time.
+        # The figure is opaque, so dropping the alpha channel loses nothing and saves a
+        # quarter of the bytes to compress.
+        canvas = self.figure.canvas
+        canvas.draw()
+        width, height = canvas.get_width_height(physical=True)
+        image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def _image(self) -> Image:
+        return Image(data=self.png, format="png")
 
     def _on_change(self, change) -> None:
         self.redraw()
@@ -124,7 +196,25 @@ class LiveFigure:
     def show(self) -> None:
         """Display the controls, the message line and the figure."""
         display(widgets.VBox([widgets.HBox(list(self.controls.values()), layout=_wrap()), self.message]))
-        self._handle = display(self.figure, display_id=True)
+        self._handle = display(self._image(), display_id=True)
+
+
+def _empty_axes(ax) -> None:
+    """Remove what a draw put into ``ax`` and reset its labels, ticks and limits."""
+    for group in (ax.lines, ax.collections, ax.patches, ax.images, ax.texts, ax.artists, ax.tables):
+        for artist in list(group):
+            artist.remove()
+    ax.containers.clear()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(AutoLocator())
+        axis.set_major_formatter(ScalarFormatter())
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("")
+    ax.relim()
+    ax.autoscale(True)
 
 
 def _wrap() -> widgets.Layout:

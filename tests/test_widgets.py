@@ -6,6 +6,7 @@ reader moves a slider.
 """
 
 import re
+import time
 from pathlib import Path
 
 import matplotlib
@@ -16,6 +17,7 @@ import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from IPython.display import Image  # noqa: E402
 
 import spikelib.widgets  # noqa: E402
 from spikelib import Layer, Network, run  # noqa: E402
@@ -155,8 +157,152 @@ def test_moves_update_display_not_add(displayed):
     slider.value = 8.0
 
     assert displayed == displayed_after_show
-    assert sum(obj is live.figure for obj in displayed) == 1
-    assert live._handle.updates == [live.figure, live.figure]
+    images = [obj for obj in displayed if isinstance(obj, Image)]
+    assert len(images) == 1
+    assert len(live._handle.updates) == 2
+    assert live._handle.updates[-1].data == live.png
+
+
+def test_displayed_png_is_the_current_figure(displayed):
+    slider = tau_slider()
+    live = LiveFigure(draw_membrane, {"tau_m": slider}, figsize=(4.0, 3.0), dpi=50)
+    live.show()
+    first = live.png
+
+    slider.value = 2.0
+
+    shown = live._handle.updates[-1].data
+    assert shown == live.png != first
+    # 4 x 3 inches at 50 dots per inch; the PNG header stores width and height at bytes 16-24
+    assert shown[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(shown[16:20], "big") == 200
+    assert int.from_bytes(shown[20:24], "big") == 150
+
+
+def test_redraw_time_includes_rendering(monkeypatch):
+    slider = tau_slider()
+    live = LiveFigure(draw_membrane, {"tau_m": slider})
+    pause = 0.05
+
+    def slow_render():
+        time.sleep(pause)
+        return b"png"
+
+    monkeypatch.setattr(live, "_render", slow_render)
+    slider.value = 2.0
+
+    assert live.png == b"png"
+    assert live.redraw_seconds[-1] >= pause
+
+
+def test_margins_fitted_once_and_kept():
+    def draw(fig, tau_m):
+        ax = fig.add_subplot()
+        ax.set_ylabel("a long label\non two lines")
+        ax.plot([0, tau_m])
+
+    slider = tau_slider()
+    live = LiveFigure(draw, {"tau_m": slider})
+    fitted = live.figure.subplotpars.left
+
+    slider.value = 2.0
+
+    # tight_layout moved the left margin away from matplotlib's default 0.125 for the
+    # two-line label, and the next draw starts from the same margins.
+    assert fitted != pytest.approx(0.125)
+    assert live.figure.subplotpars.left == fitted
+
+
+def test_own_margins_are_kept():
+    def draw(fig, tau_m):
+        fig.add_subplot().plot([0, tau_m])
+        fig.subplots_adjust(left=0.3)
+
+    live = LiveFigure(draw, {"tau_m": tau_slider()})
+
+    assert live.figure.subplotpars.left == pytest.approx(0.3)
+
+
+# LiveFigure: reuse_axes
+
+
+def draw_two_panels(fig, tau_m):
+    """Draw into two stacked axes, taken from the figure when it already has them."""
+    top, bottom = fig.axes or fig.subplots(2, 1, sharex=True)
+    top.plot(np.arange(5), np.full(5, tau_m), label="level")
+    top.legend()
+    top.set_ylabel(f"tau {tau_m}")
+    bottom.scatter([1, 2], [tau_m, 2 * tau_m])
+    bottom.annotate("note", (1, tau_m))
+    bottom.set_yticks([0, tau_m])
+    bottom.set_yticklabels(["zero", "tau"])
+    return fig.axes
+
+
+def test_reuse_axes_keeps_axes_objects():
+    slider = tau_slider()
+    live = LiveFigure(draw_two_panels, {"tau_m": slider}, reuse_axes=True)
+    axes_before = list(live.figure.axes)
+
+    slider.value = 8.0
+
+    assert live.figure.axes == axes_before
+    top, bottom = live.figure.axes
+    assert len(top.lines) == 1 and len(bottom.collections) == 1 and len(bottom.texts) == 1
+    assert top.get_ylabel() == "tau 8.0"
+
+
+def test_reuse_axes_resets_limits_and_ticks():
+    slider = tau_slider(value=20.0)
+    live = LiveFigure(draw_two_panels, {"tau_m": slider}, reuse_axes=True)
+
+    slider.value = 1.0
+
+    top, _ = live.figure.axes
+    # autoscaling forgets the data of the previous draw (a flat line at 20)
+    low, high = top.get_ylim()
+    assert low < 1.0 < high < 20.0
+
+
+def test_reuse_axes_empties_what_draw_does_not_set():
+    calls = []
+
+    def draw(fig, tau_m):
+        ax = fig.axes[0] if fig.axes else fig.add_subplot()
+        if not calls:
+            ax.set_title("first only")
+            ax.set_xticks([0, 1])
+            ax.set_xlim(0, 1)
+        calls.append(tau_m)
+        ax.plot([0, 10], [0, tau_m])
+
+    slider = tau_slider()
+    live = LiveFigure(draw, {"tau_m": slider}, reuse_axes=True)
+    slider.value = 3.0
+
+    ax = live.figure.axes[0]
+    assert ax.get_title() == ""
+    assert ax.get_xlim()[1] >= 10
+    assert len(ax.get_xticks()) > 2
+
+
+def test_reuse_axes_after_error_starts_again():
+    slider = tau_slider()
+
+    def draw(fig, tau_m):
+        axes = draw_two_panels(fig, tau_m)
+        draw_membrane(fig, tau_m) if tau_m < 0 else None
+        return axes
+
+    live = LiveFigure(draw, {"tau_m": slider}, reuse_axes=True)
+    slider.value = -1.0
+    assert live.error is not None
+
+    slider.value = 4.0
+
+    assert live.error is None
+    assert live.figure.texts == []
+    assert len(live.figure.axes) == 2
 
 
 # static_slider
