@@ -1,4 +1,4 @@
-"""Benchmark spikelib against Brian2, plain NumPy and a hand-written numba floor.
+"""Benchmark spikelib against Brian2, snnTorch, plain NumPy and a hand-written numba floor.
 
 One command runs every comparison and prints a table of medians and ratios:
 
@@ -9,9 +9,10 @@ It writes the same tables, with the date, the machine and the library versions, 
 that record. Sections:
 
 1. the reference workload (200 Poisson inputs at 50 Hz, all-to-all onto 1000 LIF neurons,
-   1 s in steps of 0.1 ms) in spikelib, Brian2 (numpy and cython targets), plain NumPy and
-   the numba floor, with a check that the spike totals agree within 2 %;
-2. the same workload over a batch of 256 input samples, on 1 and 2 numba threads;
+   1 s in steps of 0.1 ms) in spikelib, Brian2 (numpy and cython targets), snnTorch, plain
+   NumPy and the numba floor, with a check that the spike totals agree within 2 %;
+2. the same workload over a batch of 256 input samples, on 1 and 2 threads (numba's for
+   spikelib and the floor, PyTorch's for snnTorch);
 3. a multi-spike network (N_s = 8, leaky reset) against its threshold ladder;
 4. the number theory of the Moebius construction (``mobius``, ``squarefree_count``);
 5. the book: slider move to finished redraw of each chapter's main widget, and a cold
@@ -19,8 +20,13 @@ that record. Sections:
 
 Brian2 2.9 needs numpy < 2 on Python 3.11, so the script creates a virtual environment for
 it (``~/.cache/spikelib-bench/brian2-venv``, once, with pip from PyPI) and runs
-``brian2_worker.py`` there. ``--quick`` runs tiny sizes with one repeat, to check that the
-script works.
+``brian2_worker.py`` there. snnTorch gets a third one
+(``~/.cache/spikelib-bench/snntorch-venv``, about 1 GB) with the CPU build of PyTorch, and
+runs ``snntorch_worker.py``. pip must find the wheel ``torch==2.13.0+cpu``, which is not
+on PyPI: it comes from PyTorch's CPU wheel index or from a local folder in pip's
+``find-links`` setting. When that environment cannot be created, the benchmark logs one
+line with the reason and goes on without snnTorch. ``--quick`` runs tiny sizes with one
+repeat, to check that the script works.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ import numba  # noqa: E402
 
 import spikelib  # noqa: E402
 from floor import floor_parallel, floor_serial  # noqa: E402
+from snntorch_worker import save_workload  # noqa: E402
 from workloads import (  # noqa: E402
     Workload,
     agreement,
@@ -59,10 +66,15 @@ from workloads import (  # noqa: E402
 BRIAN2_VENV = Path.home() / ".cache" / "spikelib-bench" / "brian2-venv"
 BRIAN2_REQUIREMENTS = ["brian2==2.9.0", "numpy<2", "cython"]
 UNLIMITED_BUDGET = 2**31 - 1
-SNNTORCH_SKIPPED = (
-    "It would need a third virtual environment with PyTorch (about 1 GB), so it was left "
-    "out to keep the first run short; it is an optional comparison."
-)
+SNNTORCH_VENV = Path.home() / ".cache" / "spikelib-bench" / "snntorch-venv"
+SNNTORCH_TORCH = "2.13.0+cpu"
+SNNTORCH_VERSION = "1.0.0"
+# --only-binary keeps pip from building torch from source; the "+cpu" pin keeps it from
+# picking the CUDA build, which pulls in gigabytes of NVIDIA packages.
+SNNTORCH_REQUIREMENTS = [f"torch=={SNNTORCH_TORCH}", f"snntorch=={SNNTORCH_VERSION}", "numpy"]
+SNNTORCH_PIP_OPTIONS = ["--only-binary=:all:"]
+SNNTORCH_INSTALL_TIMEOUT = 1800
+SNNTORCH_RUN_TIMEOUT = 3600
 
 
 def median_seconds(function, repeats: int) -> dict:
@@ -193,7 +205,115 @@ def run_brian2(weights, inputs, workload: Workload, repeats: int, log) -> dict:
     return {"error": f"the Brian2 worker failed: {completed.stderr[-800:]}"}
 
 
-def workload_one(workload: Workload, repeats: int, brian2: bool, log) -> dict:
+def last_line(text: str | None) -> str:
+    """Return the last non-empty line of ``text``, or "(no output)" when there is none."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+def ensure_snntorch_venv(log) -> tuple[Path | None, str]:
+    """Create the snnTorch virtual environment unless it already has the pinned versions.
+
+    Returns the environment's python and an empty string, or None and the reason why the
+    environment could not be created.
+    """
+    python = SNNTORCH_VENV / "bin" / "python"
+    version_check = (
+        "import sys, torch, snntorch; sys.exit("
+        f"torch.__version__ != {SNNTORCH_TORCH!r} or snntorch.__version__ != {SNNTORCH_VERSION!r})"
+    )
+    if python.exists():
+        check = subprocess.run([str(python), "-c", version_check], capture_output=True)
+        if check.returncode == 0:
+            return python, ""
+
+    log(f"creating the snnTorch environment in {SNNTORCH_VENV} (once; pip install, about 1 GB)")
+    command = [str(python), "-m", "pip", "install", "-q", *SNNTORCH_PIP_OPTIONS,
+               *SNNTORCH_REQUIREMENTS]
+    try:
+        venv.EnvBuilder(with_pip=True, clear=True).create(SNNTORCH_VENV)
+        subprocess.run(
+            command, check=True, capture_output=True, text=True, timeout=SNNTORCH_INSTALL_TIMEOUT
+        )
+    except subprocess.CalledProcessError as error:
+        return None, f"pip install {' '.join(SNNTORCH_REQUIREMENTS)} failed: {last_line(error.stderr)}"
+    except subprocess.TimeoutExpired:
+        return None, f"pip install timed out after {SNNTORCH_INSTALL_TIMEOUT} s"
+    except OSError as error:
+        return None, f"the virtual environment {SNNTORCH_VENV} could not be created: {error}"
+    return python, ""
+
+
+def parse_worker_result(stdout: str, prefix: str) -> dict | None:
+    """Return the JSON object of the first stdout line that starts with ``prefix``, else None."""
+    for line in stdout.splitlines():
+        if line.startswith(prefix):
+            return json.loads(line[len(prefix):])
+    return None
+
+
+def run_snntorch(weights, inputs, workload: Workload, repeats: int, threads: list[int],
+                 log) -> dict:
+    """Run the snnTorch worker on the same weights and inputs; return its JSON report.
+
+    ``inputs`` has shape (n_samples, n_steps, n_inputs). The worker times every count in
+    ``threads``. If the environment cannot be created or the worker fails, the report is
+    ``{"skipped": reason}`` or ``{"error": reason}``, and the reason is logged in one line.
+    """
+    python, reason = ensure_snntorch_venv(log)
+    if python is None:
+        log(f"snnTorch: skipped. {reason}")
+        return {"skipped": reason}
+
+    path = SNNTORCH_VENV.parent / "snntorch-workload.npz"
+    save_workload(path, weights, inputs, workload.dt, workload.tau_m, workload.threshold)
+    thread_list = ",".join(str(count) for count in threads)
+    log(f"running snnTorch on {inputs.shape[0]} sample(s), thread counts {thread_list}")
+    command = [str(python), str(HERE / "snntorch_worker.py"), str(path), str(repeats), thread_list]
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=SNNTORCH_RUN_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        reason = f"the snnTorch worker timed out after {SNNTORCH_RUN_TIMEOUT} s"
+        log(f"snnTorch: failed. {reason}")
+        return {"error": reason}
+    finally:
+        path.unlink(missing_ok=True)
+
+    report = parse_worker_result(completed.stdout, "SNNTORCH-RESULT ")
+    if report is None:
+        reason = (
+            f"the snnTorch worker failed with exit status {completed.returncode}: "
+            f"{last_line(completed.stderr)}"
+        )
+        log(f"snnTorch: failed. {reason}")
+        return {"error": reason}
+    return report
+
+
+def snntorch_rows(report: dict, batch: bool) -> dict:
+    """Return timing rows, named by thread count, from a snnTorch worker report.
+
+    A row whose run took longer than the worker's long-run limit has one timed run, and
+    its name says so.
+    """
+    rows = {}
+    for run in report.get("runs", []):
+        name = f"snnTorch Leaky, {run['threads']} thread" + ("(s)" if batch else "")
+        if run["warm_up_timed"]:
+            name += ", 1 timed run (over 60 s)"
+        rows[name] = {
+            "median": run["median"],
+            "min": run["min"],
+            "all": run["run_seconds"],
+            "cpu_median": run["cpu_median"],
+            "cores_used": run["cores_used"],
+        }
+    return rows
+
+
+def workload_one(workload: Workload, repeats: int, brian2: bool, snntorch: bool, log) -> dict:
     """Time the reference workload in every implementation and compare spike totals."""
     weights = make_weights(workload)
     inputs = make_inputs(workload, 1)
@@ -239,10 +359,18 @@ def workload_one(workload: Workload, repeats: int, brian2: bool, log) -> dict:
             }
             totals[f"Brian2 {name}"] = target["total_spikes"]
 
+    snntorch_report = {"skipped": "the benchmark ran with --no-snntorch"}
+    if snntorch:
+        snntorch_report = run_snntorch(weights, inputs, workload, repeats, [1], log)
+        rows.update(snntorch_rows(snntorch_report, batch=False))
+        for run in snntorch_report.get("runs", []):
+            totals["snnTorch Leaky"] = run["total_spikes"]
+
     return {
         "rows": rows,
         "agreement": agreement(totals, "spikelib"),
         "brian2": brian2_report,
+        "snntorch": snntorch_report,
         "input_spikes": int(inputs.sum()),
     }
 
@@ -250,8 +378,12 @@ def workload_one(workload: Workload, repeats: int, brian2: bool, log) -> dict:
 # ---------------------------------------------------------------- 2. batch
 
 
-def workload_two(workload: Workload, n_samples: int, repeats: int, log) -> dict:
-    """Time the workload over a batch of input samples on 1 and 2 numba threads."""
+def workload_two(workload: Workload, n_samples: int, repeats: int, snntorch: bool, log) -> dict:
+    """Time the workload over a batch of input samples on 1 and 2 threads.
+
+    spikelib and the floor run on numba threads, snnTorch (when ``snntorch`` is true) on
+    PyTorch threads. snnTorch's spike totals are compared with spikelib's.
+    """
     weights = make_weights(workload)
     log(f"workload 2: making {n_samples} input samples")
     inputs = make_inputs(workload, n_samples, seed=2)
@@ -276,7 +408,20 @@ def workload_two(workload: Workload, n_samples: int, repeats: int, log) -> dict:
         )
         rows.update(timings)
     numba.set_num_threads(available)
-    return {"rows": rows, "n_samples": n_samples}
+    result = {"rows": rows, "n_samples": n_samples}
+
+    if snntorch:
+        threads = sorted({1, min(2, os.cpu_count() or 1)})
+        report = run_snntorch(weights, inputs, workload, repeats, threads, log)
+        rows.update(snntorch_rows(report, batch=True))
+        result["snntorch"] = report
+        if report.get("runs"):
+            layer_totals = spikelib.run(network, inputs, record_counts=False).spike_totals[0]
+            totals = {"spikelib": int(layer_totals.sum())}
+            for run in report["runs"]:
+                totals[f"snnTorch Leaky, {run['threads']} thread(s)"] = run["total_spikes"]
+            result["agreement"] = agreement(totals, "spikelib")
+    return result
 
 
 # ---------------------------------------------------------------- 3. ladder
@@ -436,6 +581,14 @@ def timing_table(rows: dict, reference: str, ratio_label: str) -> list[str]:
     return lines
 
 
+def snntorch_status_lines(report: dict | None) -> list[str]:
+    """Return a Markdown line saying why snnTorch has no rows, or no lines when it ran."""
+    if not report:
+        return []
+    reason = report.get("skipped") or report.get("error")
+    return ["", f"snnTorch did not run: {reason}"] if reason else []
+
+
 def report_markdown(results: dict) -> str:
     """Return the whole record as Markdown tables."""
     machine = results["machine"]
@@ -445,6 +598,8 @@ def report_markdown(results: dict) -> str:
         f"{machine['load_average_end'][0]:.1f} at the end); Python {machine['python']}, "
         f"numpy {machine['numpy']}, numba {machine['numba']}, spikelib {machine['spikelib']}"
         + (f", Brian2 {machine['brian2']}" if machine.get("brian2") else "")
+        + (f", PyTorch {machine['torch']}, snnTorch {machine['snntorch']}"
+           if machine.get("snntorch") else "")
         + f". Repeats per row: {results['repeats']}.",
         "",
     ]
@@ -459,6 +614,7 @@ def report_markdown(results: dict) -> str:
             f"| {name} | {row['total']} | {100 * row['relative_difference']:+.3f} % | "
             f"{'yes' if row['agrees'] else 'NO'} |"
         )
+    lines += snntorch_status_lines(one.get("snntorch"))
 
     two = results.get("workload_2")
     if two:
@@ -467,6 +623,11 @@ def report_markdown(results: dict) -> str:
         lines += timing_table(two["rows"], first, "time / first row")
         lines += ["", "Cores used (CPU time / wall time): " + ", ".join(
             f"{name}: {row['cores_used']:.2f}" for name, row in two["rows"].items()) + "."]
+        if two.get("agreement"):
+            lines += ["", "Spike totals over the batch: " + ", ".join(
+                f"{name}: {row['total']} ({100 * row['relative_difference']:+.3f} %)"
+                for name, row in two["agreement"].items()) + "."]
+        lines += snntorch_status_lines(two.get("snntorch"))
 
     three = results.get("workload_3")
     if three:
@@ -528,6 +689,8 @@ def main(argv=None) -> int:
                         help="tiny sizes and one repeat, to check that the script runs")
     parser.add_argument("--repeats", type=int, default=5, help="timed calls per row (default 5)")
     parser.add_argument("--no-brian2", action="store_true", help="skip the Brian2 comparison")
+    parser.add_argument("--no-snntorch", action="store_true",
+                        help="skip the snnTorch comparison")
     parser.add_argument("--no-book", action="store_true", help="skip the book timings")
     parser.add_argument("--output", type=Path, default=HERE,
                         help="folder for results.json and results.md (default: benchmarks/)")
@@ -544,12 +707,21 @@ def main(argv=None) -> int:
         repeats, n_samples, ladder_neurons, sieve = args.repeats, 256, 250, 10**7
 
     results = {"machine": machine_info(), "repeats": repeats, "quick": args.quick}
-    log(f"snnTorch: skipped. {SNNTORCH_SKIPPED}")
-    results["workload_1"] = workload_one(workload, repeats, not args.no_brian2, log)
+    if args.no_snntorch:
+        log("snnTorch: skipped. --no-snntorch was given")
+    results["workload_1"] = workload_one(
+        workload, repeats, not args.no_brian2, not args.no_snntorch, log
+    )
     brian2 = results["workload_1"].get("brian2") or {}
     if brian2.get("brian2_version"):
         results["machine"]["brian2"] = brian2["brian2_version"]
-    results["workload_2"] = workload_two(workload, n_samples, max(1, repeats // 2), log)
+    snntorch = results["workload_1"].get("snntorch") or {}
+    if snntorch.get("snntorch_version"):
+        results["machine"]["torch"] = snntorch["torch_version"]
+        results["machine"]["snntorch"] = snntorch["snntorch_version"]
+    results["workload_2"] = workload_two(
+        workload, n_samples, max(1, repeats // 2), "runs" in snntorch, log
+    )
     results["workload_3"] = workload_three(workload, ladder_neurons, 8, repeats, log)
     results["number_theory"] = number_theory(sieve, repeats, log)
     if not args.no_book:
