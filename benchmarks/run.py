@@ -236,7 +236,11 @@ def ensure_snntorch_venv(log) -> tuple[Path | None, str]:
             command, check=True, capture_output=True, text=True, timeout=SNNTORCH_INSTALL_TIMEOUT
         )
     except subprocess.CalledProcessError as error:
-        return None, f"pip install {' '.join(SNNTORCH_REQUIREMENTS)} failed: {last_line(error.stderr)}"
+        return None, (
+            f"pip install {' '.join(SNNTORCH_REQUIREMENTS)} failed: {last_line(error.stderr)}. "
+            f"The torch=={SNNTORCH_TORCH} wheel comes from PyTorch's CPU wheel index or a "
+            "folder in pip's find-links setting; --no-snntorch leaves snnTorch out."
+        )
     except subprocess.TimeoutExpired:
         return None, f"pip install timed out after {SNNTORCH_INSTALL_TIMEOUT} s"
     except OSError as error:

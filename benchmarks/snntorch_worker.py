@@ -115,8 +115,9 @@ def load_workload(path: Path) -> dict:
 def spike_at_or_above_threshold(shifted):
     """Return 1 where ``u - theta >= 0`` and 0 elsewhere, in the dtype of ``shifted``.
 
-    snnTorch calls its spike function with ``u - theta``; this one replaces the default
-    (``> 0``, with an arctan surrogate gradient) because no gradient is needed here.
+    snnTorch calls its spike function with ``u - theta``. This one replaces snnTorch's
+    default (``> 0``, with an arctan surrogate gradient) to test ``>=`` as spikelib does. It
+    has no surrogate gradient because the benchmark computes no gradients.
     """
     return (shifted >= 0).to(shifted.dtype)
 
