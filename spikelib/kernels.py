@@ -95,16 +95,23 @@ def _simple_sample(
     current = np.empty(n)
 
     for t in range(n_steps):
-        # charge: the same sums, in the same order, as the general loop
-        for i in range(n):
-            current[i] = bias[i]
+        # charge: the same sums, in the same order, as the general loop. The first non-zero
+        # input writes bias + w * x over the whole vector, which saves a pass that copies the
+        # bias, and a step without input adds the bias itself.
+        charged = False
         for j in range(n_in):
             value = x[t, j]
             if value != 0:
-                for i in range(n):
-                    current[i] += weights_t[j, i] * value
+                if charged:
+                    for i in range(n):
+                        current[i] += weights_t[j, i] * value
+                else:
+                    for i in range(n):
+                        current[i] = bias[i] + weights_t[j, i] * value
+                    charged = True
+        source = current if charged else bias
         for i in range(n):
-            drive[i] = beta * drive[i] + current[i]
+            drive[i] = beta * drive[i] + source[i]
 
         # fire and reset; the branch is taken only by neurons at or above threshold
         for i in range(n):
