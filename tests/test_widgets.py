@@ -223,6 +223,27 @@ def test_own_margins_are_kept():
     assert live.figure.subplotpars.left == pytest.approx(0.3)
 
 
+def test_sliders_update_on_release():
+    # ipywidgets sliders default to continuous_update=True; a Dropdown has no such trait.
+    slider = tau_slider()
+    selection = widgets.SelectionSlider(options=[1, 2, 3], value=2)
+    dropdown = widgets.Dropdown(options=["a", "b"])
+    controls = {"tau_m": slider, "count": selection, "kind": dropdown}
+
+    LiveFigure(lambda fig, tau_m, count, kind: None, controls)
+
+    assert slider.continuous_update is False
+    assert selection.continuous_update is False
+
+
+def test_continuous_update_can_be_kept():
+    slider = tau_slider()
+
+    LiveFigure(draw_membrane, {"tau_m": slider}, continuous_update=True)
+
+    assert slider.continuous_update is True
+
+
 # LiveFigure: reuse_axes
 
 
