@@ -21,6 +21,7 @@ import io
 import itertools
 import json
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -30,7 +31,6 @@ import PIL.Image
 from IPython.display import HTML, Image, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubplotParams
-from matplotlib.ticker import AutoLocator, ScalarFormatter
 
 _slider_ids = itertools.count()
 logger = logging.getLogger(__name__)
@@ -54,11 +54,18 @@ class LiveFigure:
     reuse_axes : bool
         Keep the figure's Axes from one draw to the next instead of clearing the figure.
         Before each draw every Axes is emptied: its lines, collections, patches, images,
-        texts and legend are removed, its labels and title set to "", its tick locators
-        and formatters reset to matplotlib's defaults and autoscaling switched back on.
+        texts and legend are removed, and its labels and title set to "". Its major and
+        minor tick locators and formatters go back to the defaults of its scale, an
+        inverted axis is turned back, its colour cycle restarts and autoscaling is switched
+        back on. The figure's own texts, legends, images and artists are removed too, and
+        its ``suptitle``, ``supxlabel`` and ``supylabel`` set to "". The scale, grid,
+        aspect, tick parameters and spines stay as the draw left them.
         The draw then takes its Axes from ``fig.axes`` when the list is not empty (write
         ``ax1, ax2 = fig.axes or fig.subplots(2)``) and must set everything else that it
-        changes between calls. Creating Axes and their ticks is a large part of a
+        changes between calls. Axes that it adds on every call, with ``ax.twinx()`` or
+        ``fig.colorbar(image, ax=ax)``, pile up: create them together with the others and
+        take them from ``fig.axes`` as well (``fig.colorbar(image, cax=cax)``).
+        Creating Axes and their ticks is a large part of a
         matplotlib redraw: in this book's figures of three or four panels, reusing them
         cut the time of a slider move by about a third. After a failed draw the figure is
         cleared, and the next draw creates its Axes again.
@@ -81,8 +88,13 @@ class LiveFigure:
 
     Raises
     ------
+    TypeError
+        If a control has no ``value`` trait.
+    ValueError
+        If ``figsize`` is not two finite numbers > 0 or ``dpi`` not a finite number > 0.
     Exception
-        Whatever ``draw`` raises at the default control values, with a note naming them.
+        Whatever ``draw`` or rendering raises at the default control values, with a note
+        naming them.
 
     Notes
     -----
@@ -108,6 +120,13 @@ class LiveFigure:
         self.draw = draw
         self.reuse_axes = reuse_axes
         self.controls = dict(controls)
+        for name, control in self.controls.items():
+            if not (isinstance(control, widgets.Widget) and control.has_trait("value")):
+                raise TypeError(
+                    f"controls[{name!r}] must have a value trait, got {type(control).__name__}; "
+                    "pass an ipywidgets control such as FloatSlider or Dropdown"
+                )
+        _check_size(figsize, dpi)
         for control in self.controls.values():
             if control.has_trait("continuous_update"):
                 control.continuous_update = continuous_update
@@ -137,52 +156,71 @@ class LiveFigure:
     def redraw(self) -> None:
         """Clear the figure, draw it again with the current control values and render it.
 
-        Any exception from ``draw`` is caught and shown (``self.error``, the message line and
+        Any exception from ``draw``, from the first layout or from rendering the PNG (where
+        matplotlib parses mathtext) is caught and shown (``self.error``, the message line and
         the figure text) instead of escaping into the widget callback, where ipywidgets would
         only write it to the browser log and leave the old figure in place.
         """
         start = time.perf_counter()
         if self.reuse_axes and self.error is None:
-            for ax in self.figure.axes:
-                _empty_axes(ax)
+            _empty_figure(self.figure)
         else:
             self.figure.clear()
-        if self._margins is not None:
-            # Figure.clear resets the margins; a draw that sets its own still overrides them.
+        engine = self.figure.get_layout_engine()
+        if self._margins is not None and (engine is None or engine.adjust_compatible):
+            # Figure.clear resets the margins, and a draw that sets its own still overrides
+            # them. Figure.clear keeps a layout engine such as "constrained", which places the
+            # Axes itself and warns on subplots_adjust.
             self.figure.subplots_adjust(**self._margins)
         self._exception = None
         try:
-            self.last = self.draw(self.figure, **self.values())
+            result = self.draw(self.figure, **self.values())
+            margins = self._margins if self._margins is not None else self._layout_once()
+            # matplotlib parses mathtext and checks the image size only when it renders, so
+            # an error there is a failed draw as well.
+            self.png = self._render()
         except Exception as error:
-            self._exception = error
-            self.error = f"{type(error).__name__}: {error}"
-            logger.warning("LiveFigure draw failed with %s: %s", self.values(), self.error)
-            self.message.value = (
-                f'<div style="color:#b00020"><b>Cannot draw with these values.</b> '
-                f"{html.escape(self.error)}</div>"
-            )
-            self.figure.clear()
-            self.figure.text(0.5, 0.5, self.error, ha="center", va="center", wrap=True)
+            self._show_error(error)
         else:
+            self.last = result
+            self._margins = margins
             self.error = None
             self.message.value = ""
-            if self._margins is None:
-                self._margins = self._layout_once()
-        self.png = self._render()
         self.redraw_seconds.append(time.perf_counter() - start)
         if self._handle is not None:
             self._handle.update(self._image())
 
-    def _layout_once(self) -> dict:
-        """Fit the margins to the first successful draw and return them for later draws.
+    def _show_error(self, error: Exception) -> None:
+        """Store ``error``, show it in the message line and render it as the figure."""
+        self._exception = error
+        self.error = f"{type(error).__name__}: {error}"
+        logger.warning("LiveFigure draw failed with %s: %s", self.values(), self.error)
+        self.message.value = (
+            f'<div style="color:#b00020"><b>Cannot draw with these values.</b> '
+            f"{html.escape(self.error)}</div>"
+        )
+        self.figure.clear()
+        # The message is plain text, so its dollar signs are escaped: a pair of them would
+        # start mathtext. parse_math=False is not enough in matplotlib 3.11, because the
+        # line wrapping measures the text as mathtext all the same.
+        literal = self.error.replace("$", r"\$")
+        self.figure.text(0.5, 0.5, literal, ha="center", va="center", wrap=True)
+        self.png = self._render()
 
-        A draw that set margins or a layout engine of its own keeps them.
+    def _layout_once(self) -> dict | None:
+        """Fit the margins to the first successful draw that has Axes and return them.
+
+        A draw that set margins or a layout engine of its own keeps them. Returns None when
+        the draw left the figure without Axes and with matplotlib's margins, so that the
+        next draw is fitted instead.
         """
         default = SubplotParams()
         params = self.figure.subplotpars
         names = ("left", "right", "bottom", "top", "wspace", "hspace")
         untouched = all(getattr(params, name) == getattr(default, name) for name in names)
-        if untouched and self.figure.get_layout_engine() is None and self.figure.axes:
+        if untouched and self.figure.get_layout_engine() is None:
+            if not self.figure.axes:
+                return None
             self.figure.tight_layout()
         return {name: getattr(self.figure.subplotpars, name) for name in names}
 
@@ -211,8 +249,33 @@ class LiveFigure:
         self._handle = display(self._image(), display_id=True)
 
 
+def _check_size(figsize, dpi) -> None:
+    """Raise ValueError unless figsize is two finite numbers > 0 and dpi a finite number > 0."""
+    sizes = tuple(figsize)
+    if len(sizes) != 2 or not all(math.isfinite(size) and size > 0 for size in sizes):
+        raise ValueError(f"figsize must be two finite numbers > 0 (inches), got {figsize!r}")
+    if not (math.isfinite(dpi) and dpi > 0):
+        raise ValueError(f"dpi must be a finite number > 0, got {dpi!r}")
+
+
+def _empty_figure(figure: Figure) -> None:
+    """Remove the figure-level artists of a draw and empty every Axes, keeping the Axes."""
+    sup_labels = [getattr(figure, name, None) for name in ("_suptitle", "_supxlabel", "_supylabel")]
+    for text in list(figure.texts):
+        if any(text is label for label in sup_labels):
+            # Figure.suptitle and its kin reuse their Text, which must stay in figure.texts.
+            text.set_text("")
+        else:
+            text.remove()
+    for group in (figure.legends, figure.images, figure.artists):
+        for artist in list(group):
+            artist.remove()
+    for ax in figure.axes:
+        _empty_axes(ax)
+
+
 def _empty_axes(ax) -> None:
-    """Remove what a draw put into ``ax`` and reset its labels, ticks and limits."""
+    """Remove what a draw put into ``ax`` and reset its labels, ticks, limits and colours."""
     for group in (ax.lines, ax.collections, ax.patches, ax.images, ax.texts, ax.artists, ax.tables):
         for artist in list(group):
             artist.remove()
@@ -220,8 +283,11 @@ def _empty_axes(ax) -> None:
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(AutoLocator())
-        axis.set_major_formatter(ScalarFormatter())
+        # The scale's own defaults, major and minor, so a log axis keeps log ticks.
+        # NOTE: matplotlib 3.11 has no public getter for the scale object of an Axis.
+        axis._scale.set_default_locators_and_formatters(axis)
+        axis.set_inverted(False)
+    ax.set_prop_cycle(None)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title("")
