@@ -35,6 +35,9 @@ from matplotlib.figure import Figure, SubplotParams
 _slider_ids = itertools.count()
 logger = logging.getLogger(__name__)
 
+# A draw that changes a control on every call would otherwise redraw forever.
+MAX_FOLLOW_UP_DRAWS = 10
+
 
 class LiveFigure:
     """One figure redrawn in place by ``draw(fig, **values)`` whenever a control changes.
@@ -140,6 +143,8 @@ class LiveFigure:
         self._margins: dict | None = None
         self._handle = None
         self._exception: Exception | None = None
+        self._drawing = False
+        self._pending = False
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
@@ -160,7 +165,37 @@ class LiveFigure:
         matplotlib parses mathtext) is caught and shown (``self.error``, the message line and
         the figure text) instead of escaping into the widget callback, where ipywidgets would
         only write it to the browser log and leave the old figure in place.
+
+        A control that ``draw`` changes itself, for example by setting the maximum of another
+        slider below its value, starts no second draw inside the running one. The figure is
+        drawn again after it with the new values, up to ``MAX_FOLLOW_UP_DRAWS`` times.
         """
+        if self._drawing:
+            self._pending = True
+            return
+        self._drawing = True
+        try:
+            self._redraw_once()
+            follow_ups = 0
+            while self._pending and follow_ups < MAX_FOLLOW_UP_DRAWS:
+                self._pending = False
+                follow_ups += 1
+                self._redraw_once()
+            if self._pending:
+                self._show_error(
+                    RuntimeError(
+                        f"draw changed a control in each of {follow_ups + 1} draws in a row, "
+                        f"so the figure cannot show the current values {self.values()}; "
+                        "draw must stop changing controls once they are consistent"
+                    )
+                )
+                if self._handle is not None:
+                    self._handle.update(self._image())
+        finally:
+            self._drawing = False
+            self._pending = False
+
+    def _redraw_once(self) -> None:
         start = time.perf_counter()
         if self.reuse_axes and self.error is None:
             _empty_figure(self.figure)
