@@ -141,6 +141,8 @@ class LiveFigure:
         self.last = None
         self.png = b""
         self._margins: dict | None = None
+        # Display handles of every shown copy; _handle is the newest.
+        self._handles: list = []
         self._handle = None
         self._exception: Exception | None = None
         self._drawing = False
@@ -189,8 +191,7 @@ class LiveFigure:
                         "draw must stop changing controls once they are consistent"
                     )
                 )
-                if self._handle is not None:
-                    self._handle.update(self._image())
+                self._publish()
         finally:
             self._drawing = False
             self._pending = False
@@ -222,8 +223,7 @@ class LiveFigure:
             self.error = None
             self.message.value = ""
         self.redraw_seconds.append(time.perf_counter() - start)
-        if self._handle is not None:
-            self._handle.update(self._image())
+        self._publish()
 
     def _show_error(self, error: Exception) -> None:
         """Store ``error``, show it in the message line and render it as the figure."""
@@ -279,9 +279,18 @@ class LiveFigure:
         self.redraw()
 
     def show(self) -> None:
-        """Display the controls, the message line and the figure."""
+        """Display the controls, the message line and the figure.
+
+        Every copy shown by an earlier call is updated as well, so none of them goes stale.
+        """
         display(widgets.VBox([widgets.HBox(list(self.controls.values()), layout=_wrap()), self.message]))
         self._handle = display(self._image(), display_id=True)
+        self._handles.append(self._handle)
+
+    def _publish(self) -> None:
+        """Replace every displayed copy of the figure with the current PNG."""
+        for handle in self._handles:
+            handle.update(self._image())
 
 
 def _check_size(figsize, dpi) -> None:

@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import LogLocator  # noqa: E402
 
+import spikelib.widgets  # noqa: E402
 from spikelib.widgets import LiveFigure  # noqa: E402
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
@@ -213,6 +214,41 @@ def test_reuse_twin_axes_pixels_match():
     slider.value = 3.0
 
     assert differing_pixels(live, draw) == 0
+
+
+# Display
+
+
+class RecordingHandle:
+    """Stands in for IPython's DisplayHandle and keeps every object passed to update."""
+
+    def __init__(self):
+        self.updates = []
+
+    def update(self, obj):
+        self.updates.append(obj)
+
+
+def test_shown_twice_updates_both(monkeypatch):
+    handles = []
+
+    def fake_display(obj, display_id=None):
+        if display_id:
+            handles.append(RecordingHandle())
+            return handles[-1]
+        return None
+
+    monkeypatch.setattr(spikelib.widgets, "display", fake_display)
+    slider = gain_slider()
+    live = LiveFigure(draw_default_colors, {"gain": slider})
+    live.show()
+    live.show()
+
+    slider.value = 2.0
+
+    assert len(handles) == 2
+    assert handles[0].updates[-1].data == live.png
+    assert handles[1].updates[-1].data == live.png
 
 
 # Draws that change controls
