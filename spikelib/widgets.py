@@ -57,21 +57,21 @@ class LiveFigure:
     reuse_axes : bool
         Keep the figure's Axes from one draw to the next instead of clearing the figure.
         Before each draw every Axes is emptied: its lines, collections, patches, images,
-        texts and legend are removed, and its labels and title set to "". Its major and
-        minor tick locators and formatters go back to the defaults of its scale, an
-        inverted axis is turned back, its colour cycle restarts and autoscaling is switched
-        back on. The figure's own texts, legends, images and artists are removed too, and
-        its ``suptitle``, ``supxlabel`` and ``supylabel`` set to "". The scale, grid,
-        aspect, tick parameters and spines stay as the draw left them.
-        The draw then takes its Axes from ``fig.axes`` when the list is not empty (write
+        texts, legend and inset Axes are removed, and its labels and title set to "". Its
+        major and minor tick locators and formatters go back to the defaults of its scale,
+        an inverted axis is turned back, its colour cycle restarts and autoscaling is
+        switched back on. The figure's own texts, legends, images and artists are removed
+        too, and its ``suptitle``, ``supxlabel`` and ``supylabel`` set to "". The scale,
+        grid, aspect, tick parameters and spines stay as the draw left them. The draw then
+        takes its Axes from ``fig.axes`` when the list is not empty (write
         ``ax1, ax2 = fig.axes or fig.subplots(2)``) and must set everything else that it
-        changes between calls. Axes that it adds on every call, with ``ax.twinx()`` or
-        ``fig.colorbar(image, ax=ax)``, pile up: create them together with the others and
-        take them from ``fig.axes`` as well (``fig.colorbar(image, cax=cax)``).
-        Creating Axes and their ticks is a large part of a
-        matplotlib redraw: in this book's figures of three or four panels, reusing them
-        cut the time of a slider move by about a third. After a failed draw the figure is
-        cleared, and the next draw creates its Axes again.
+        changes between calls. Axes that it adds on every call with ``ax.twinx()`` or
+        ``fig.colorbar(image, ax=ax)`` pile up, so create them together with the others
+        and take them from ``fig.axes`` as well (``fig.colorbar(image, cax=cax)``). A draw
+        that returns early leaves the emptied Axes standing. Creating Axes and their ticks
+        is a large part of a matplotlib redraw: in this book's figures of three or four
+        panels, reusing them cut the time of a slider move by about a third. After a failed
+        draw the figure is cleared, and the next draw creates its Axes again.
     continuous_update : bool
         Value given to the ``continuous_update`` trait of every control that has one
         (sliders and text fields). The default False redraws when the reader releases a
@@ -324,6 +324,10 @@ def _empty_axes(ax) -> None:
         for artist in list(group):
             artist.remove()
     ax.containers.clear()
+    # Inset Axes are not in figure.axes, so a draw cannot take them from there: it makes
+    # them again on every call.
+    for child in list(ax.child_axes):
+        child.remove()
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     for axis in (ax.xaxis, ax.yaxis):

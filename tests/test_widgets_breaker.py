@@ -220,7 +220,7 @@ def test_reuse_twin_axes_pixels_match():
 
 
 class RecordingHandle:
-    """Stands in for IPython's DisplayHandle and keeps every object passed to update."""
+    """Record every object passed to update, in place of IPython's DisplayHandle."""
 
     def __init__(self):
         self.updates = []
@@ -284,6 +284,34 @@ def test_draw_changing_control_forever_stops():
 
     with pytest.raises(RuntimeError, match="draw changed a control in each of 11 draws in a row"):
         LiveFigure(draw, {"step": slider})
+
+
+def draw_with_inset(fig, gain):
+    """Draw one line and an inset Axes with another, making the inset on every call."""
+    ax = fig.axes[0] if fig.axes else fig.add_subplot()
+    ax.plot([0, gain])
+    inset = ax.inset_axes([0.6, 0.1, 0.3, 0.3])
+    inset.plot([gain, 0])
+
+
+def test_reuse_removes_old_insets():
+    slider = gain_slider()
+    live = LiveFigure(draw_with_inset, {"gain": slider}, reuse_axes=True)
+
+    slider.value = 2.0
+    slider.value = 3.0
+
+    assert len(live.figure.axes[0].child_axes) == 1
+
+
+def test_reuse_inset_pixels_match():
+    slider = gain_slider()
+    live = LiveFigure(draw_with_inset, {"gain": slider}, figsize=FIGSIZE, dpi=DPI, reuse_axes=True)
+
+    slider.value = 2.0
+    slider.value = 3.0
+
+    assert differing_pixels(live, draw_with_inset) == 0
 
 
 # Layout
