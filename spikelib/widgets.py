@@ -209,8 +209,16 @@ class LiveFigure:
             # Axes itself and warns on subplots_adjust.
             self.figure.subplots_adjust(**self._margins)
         self._exception = None
+        axes_before = len(self.figure.axes)
         try:
             result = self.draw(self.figure, **self.values())
+            if self.reuse_axes and 0 < axes_before < len(self.figure.axes):
+                logger.warning(
+                    "LiveFigure with reuse_axes: draw added Axes to a figure that had %d, now %d; "
+                    "Axes made on every call pile up, so take them from fig.axes",
+                    axes_before,
+                    len(self.figure.axes),
+                )
             margins = self._margins if self._margins is not None else self._layout_once()
             # matplotlib parses mathtext and checks the image size only when it renders, so
             # an error there is a failed draw as well.

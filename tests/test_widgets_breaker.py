@@ -314,6 +314,57 @@ def test_reuse_inset_pixels_match():
     assert differing_pixels(live, draw_with_inset) == 0
 
 
+def test_reuse_added_axes_logged(caplog):
+    # fig.colorbar(image, ax=ax) makes a new colorbar Axes on every call.
+    def draw(fig, gain):
+        ax = fig.axes[0] if fig.axes else fig.add_subplot()
+        image = ax.imshow(np.arange(6.0).reshape(2, 3) * gain)
+        fig.colorbar(image, ax=ax)
+
+    slider = gain_slider()
+    live = LiveFigure(draw, {"gain": slider}, reuse_axes=True)
+
+    slider.value = 2.0
+
+    assert len(live.figure.axes) == 3
+    assert "draw added Axes to a figure that had 2, now 3" in caplog.text
+
+
+def test_reuse_colorbar_cax_pixels_match(caplog):
+    def draw(fig, gain):
+        ax, cax = fig.axes or fig.subplots(1, 2, width_ratios=[10, 1])
+        image = ax.imshow(np.arange(12.0).reshape(3, 4) * gain)
+        fig.colorbar(image, cax=cax)
+
+    slider = gain_slider()
+    live = LiveFigure(draw, {"gain": slider}, figsize=FIGSIZE, dpi=DPI, reuse_axes=True)
+
+    slider.value = 3.0
+
+    assert differing_pixels(live, draw) == 0
+    assert "draw added Axes" not in caplog.text
+
+
+def test_reuse_raise_halfway_pixels_match():
+    # The draw fills the first panel and raises before the second for gain > 4.
+    def draw(fig, gain):
+        top, bottom = fig.axes or fig.subplots(2)
+        top.plot([0, gain])
+        top.set_yticks([0, gain])
+        if gain > 4:
+            raise ValueError(f"gain must be at most 4, got {gain}")
+        bottom.bar([0, 1], [gain, 1])
+
+    slider = gain_slider()
+    live = LiveFigure(draw, {"gain": slider}, figsize=FIGSIZE, dpi=DPI, reuse_axes=True)
+
+    slider.value = 5.0
+    slider.value = 3.0
+
+    assert live.error is None
+    assert differing_pixels(live, draw) == 0
+
+
 # Layout
 
 
