@@ -141,6 +141,7 @@ class LiveFigure:
         self.last = None
         self.png = b""
         self._margins: dict | None = None
+        self._fitted = False
         # Display handles of every shown copy; _handle is the newest.
         self._handles: list = []
         self._handle = None
@@ -223,6 +224,12 @@ class LiveFigure:
             # matplotlib parses mathtext and checks the image size only when it renders, so
             # an error there is a failed draw as well.
             self.png = self._render()
+            if self._fitted and self._outside_figure():
+                # Wider tick labels than at the fit, for example: fit again, once per
+                # move that needs it, so that no label is cut off at the figure's edge.
+                self.figure.tight_layout()
+                margins = self._current_margins()
+                self.png = self._render()
         except Exception as error:
             self._show_error(error)
         else:
@@ -259,13 +266,37 @@ class LiveFigure:
         """
         default = SubplotParams()
         params = self.figure.subplotpars
-        names = ("left", "right", "bottom", "top", "wspace", "hspace")
-        untouched = all(getattr(params, name) == getattr(default, name) for name in names)
+        untouched = all(getattr(params, name) == getattr(default, name) for name in MARGIN_NAMES)
         if untouched and self.figure.get_layout_engine() is None:
             if not self.figure.axes:
                 return None
             self.figure.tight_layout()
-        return {name: getattr(self.figure.subplotpars, name) for name in names}
+            self._fitted = True
+        return self._current_margins()
+
+    def _current_margins(self) -> dict:
+        return {name: getattr(self.figure.subplotpars, name) for name in MARGIN_NAMES}
+
+    def _outside_figure(self) -> bool:
+        """Return whether a text of the rendered figure reaches past the figure's edges.
+
+        Checks the texts that a layout moves or that sit outside the Axes: axis labels,
+        titles, texts and annotations, and figure-level texts. An axis label sits beyond
+        the tick labels, so wider tick labels show in its position. Reads the extents that
+        the last render laid out, which costs far less than ``Figure.get_tightbbox``.
+        """
+        renderer = self.figure.canvas.get_renderer()
+        width, height = self.figure.canvas.get_width_height(physical=True)
+        texts = list(self.figure.texts)
+        for ax in self.figure.axes:
+            texts += [ax.xaxis.label, ax.yaxis.label, ax.title, *ax.texts]
+        for text in texts:
+            if not text.get_visible() or not text.get_text():
+                continue
+            box = text.get_window_extent(renderer)
+            if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
+                return True
+        return False
 
     def _render(self) -> bytes:
         # One draw on the figure's own canvas: Figure.savefig would draw twice once a
@@ -299,6 +330,9 @@ class LiveFigure:
         """Replace every displayed copy of the figure with the current PNG."""
         for handle in self._handles:
             handle.update(self._image())
+
+
+MARGIN_NAMES = ("left", "right", "bottom", "top", "wspace", "hspace")
 
 
 def _check_size(figsize, dpi) -> None:
@@ -362,6 +396,27 @@ def figure_to_png(figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+def _same_size(images: list[bytes]) -> list[bytes]:
+    """Return the PNGs padded with white at the right and bottom to the largest width and height.
+
+    A tight bounding box gives each frame its own size, for example when tick labels differ
+    in width, and a page would shift its layout as the slider switches frames.
+    """
+    opened = [PIL.Image.open(io.BytesIO(png)) for png in images]
+    width = max(image.width for image in opened)
+    height = max(image.height for image in opened)
+    if all(image.size == (width, height) for image in opened):
+        return images
+    padded = []
+    for image in opened:
+        canvas = PIL.Image.new("RGB", (width, height), "white")
+        canvas.paste(image.convert("RGB"), (0, 0))
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="png")
+        padded.append(buffer.getvalue())
+    return padded
+
+
 def static_slider(
     values: Sequence,
     make_figure: Callable,
@@ -384,11 +439,16 @@ def static_slider(
     initial_index = 0 if initial is None else values.index(initial)
     slider_id = f"spikelib-static-slider-{next(_slider_ids)}-{int(time.time() * 1000) % 100000}"
 
-    frames = []
-    for index, value in enumerate(values):
+    images = []
+    for value in values:
         figure = make_figure(value)
-        encoded = base64.b64encode(figure_to_png(figure, dpi=dpi)).decode("ascii")
+        images.append(figure_to_png(figure, dpi=dpi))
         plt.close(figure)
+    images = _same_size(images)
+
+    frames = []
+    for index, (value, png) in enumerate(zip(values, images)):
+        encoded = base64.b64encode(png).decode("ascii")
         hidden = "" if index == initial_index else ' style="display:none"'
         frames.append(
             f'<img class="spikelib-frame" data-index="{index}"{hidden} '

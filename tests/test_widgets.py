@@ -5,6 +5,7 @@ control's value calls the LiveFigure observer synchronously, as a kernel does wh
 reader moves a slider.
 """
 
+import base64
 import re
 import time
 from pathlib import Path
@@ -201,11 +202,13 @@ def test_margins_fitted_once_and_kept():
         ax.set_ylabel("a long label\non two lines")
         ax.plot([0, tau_m])
 
-    slider = tau_slider()
+    # Tick labels 0.00 ... 2.00 at the fit, narrower ones (0 ... 8) after the move, so no
+    # label reaches past the edge and nothing calls for a new fit.
+    slider = tau_slider(value=2.0)
     live = LiveFigure(draw, {"tau_m": slider})
     fitted = live.figure.subplotpars.left
 
-    slider.value = 2.0
+    slider.value = 8.0
 
     # tight_layout moved the left margin away from matplotlib's default 0.125 for the
     # two-line label, and the next draw starts from the same margins.
@@ -393,3 +396,20 @@ def test_chapter_cells_define_no_numba(chapter):
     # numba's on-disk cache keys compiled code by source file; a notebook cell has none that
     # lasts, so cache=True functions belong in spikelib modules.
     assert numba_lines((BOOK / chapter).read_text()) == []
+
+
+def test_static_slider_frames_same_size():
+    # Tight bounding boxes differ with the width of the tick labels: 0 ... 1 against
+    # -100000 ... 100000.
+    def make_figure(value):
+        fig, ax = plt.subplots(figsize=(3.0, 2.0))
+        ax.plot([0, value])
+        return fig
+
+    markup = static_slider([1, -100000], make_figure, label="gain")
+
+    sizes = set()
+    for encoded in re.findall(r'src="data:image/png;base64,([^"]+)"', markup.data):
+        png = base64.b64decode(encoded)
+        sizes.add((int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")))
+    assert len(sizes) == 1

@@ -421,14 +421,10 @@ def test_margins_kept_after_error():
     assert live.figure.subplotpars.left == fitted
 
 
-MARGINS_FITTED_ONCE = (
-    "LiveFigure fits the margins once, after the first draw, to save a layout pass per "
-    "move. A move that widens the tick labels pushes the axis label out of the figure. A "
-    "fix needs either a new fit when a label leaves the figure or margins chosen by the draw."
-)
+# A move that widens the tick labels would push the axis label out of margins fitted to
+# the first draw; LiveFigure fits again when a rendered artist reaches past the edge.
 
 
-@pytest.mark.xfail(strict=True, reason=MARGINS_FITTED_ONCE)
 def test_margins_fit_wider_tick_labels():
     def draw(fig, gain):
         ax = fig.axes[0] if fig.axes else fig.add_subplot()
@@ -609,7 +605,6 @@ def test_chapter_moves_match_fresh_figure(case):
 
 
 @pytest.mark.book
-@pytest.mark.xfail(strict=True, reason=MARGINS_FITTED_ONCE)
 def test_ladder_labels_inside_after_moves():
     # Chapter "many_to_one": N_s = 10 and input strength 3 give tick labels such as 12.5,
     # wider than those at the default values that the margins were fitted to.
