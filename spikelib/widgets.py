@@ -105,10 +105,11 @@ class LiveFigure:
     never registered with pyplot, so the canvas, its renderer and matplotlib's cache of
     parsed mathtext survive from one move to the next. A figure that is closed for pyplot
     and displayed by IPython is printed through a new canvas each time, which parses every
-    mathtext label again. Second, the layout is computed once, with ``tight_layout`` after
-    the first successful draw, and its margins are applied to every later draw; a tight
-    bounding box would draw the figure twice on every render. Third, the PNG is encoded
-    with fast zlib compression.
+    mathtext label again. Second, the layout is computed with ``tight_layout`` after the
+    first successful draw, and its margins are applied to every later draw. It is computed
+    again only when a label of a later draw reaches past the figure's edge. A tight
+    bounding box instead would draw the figure twice on every render. Third, the PNG is
+    encoded with fast zlib compression.
     """
 
     def __init__(
