@@ -165,7 +165,7 @@ def test_empty_input_gives_no_spikes_and_zero_output():
 @pytest.mark.parametrize("seed", range(30))
 def test_fast_and_general_kernels_agree(seed):
     # Without delays and lateral synapses, and with a reset that decays like the membrane,
-    # run() takes the fast kernel; recording potentials sends the same network through the
+    # run() takes the fast kernel. Recording potentials sends the same network through the
     # general kernel. Both do the same float64 operations in the same order, so spikes and
     # read-out must be identical, not just close. A rounding difference alone shows only
     # where it moves a potential across a threshold; what this catches is a kernel that

@@ -272,7 +272,9 @@ def test_reuse_axes_keeps_axes_objects():
 
     assert live.figure.axes == axes_before
     top, bottom = live.figure.axes
-    assert len(top.lines) == 1 and len(bottom.collections) == 1 and len(bottom.texts) == 1
+    assert len(top.lines) == 1
+    assert len(bottom.collections) == 1
+    assert len(bottom.texts) == 1
     assert top.get_ylabel() == "tau 8.0"
 
 
@@ -283,7 +285,7 @@ def test_reuse_axes_resets_limits_and_ticks():
     slider.value = 1.0
 
     top, _ = live.figure.axes
-    # autoscaling forgets the data of the previous draw (a flat line at 20)
+    # autoscaling ignores the data of the previous draw (a flat line at 20)
     low, high = top.get_ylim()
     assert low < 1.0 < high < 20.0
 
