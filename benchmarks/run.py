@@ -151,6 +151,14 @@ def spikelib_network(weights: np.ndarray, workload: Workload) -> spikelib.Networ
 # ---------------------------------------------------------------- 1. reference workload
 
 
+def parse_worker_result(stdout: str, prefix: str) -> dict | None:
+    """Return the JSON object of the first stdout line that starts with ``prefix``, else None."""
+    for line in stdout.splitlines():
+        if line.startswith(prefix):
+            return json.loads(line[len(prefix):])
+    return None
+
+
 def ensure_brian2_venv(log) -> Path | None:
     """Create the Brian2 virtual environment if needed; return its python, or None on failure."""
     python = BRIAN2_VENV / "bin" / "python"
@@ -199,10 +207,10 @@ def run_brian2(weights, inputs, workload: Workload, repeats: int, log) -> dict:
         text=True,
         timeout=3600,
     )
-    for line in completed.stdout.splitlines():
-        if line.startswith("BRIAN2-RESULT "):
-            return json.loads(line.split(" ", 1)[1])
-    return {"error": f"the Brian2 worker failed: {completed.stderr[-800:]}"}
+    report = parse_worker_result(completed.stdout, "BRIAN2-RESULT ")
+    if report is None:
+        return {"error": f"the Brian2 worker failed: {completed.stderr[-800:]}"}
+    return report
 
 
 def last_line(text: str | None) -> str:
@@ -246,14 +254,6 @@ def ensure_snntorch_venv(log) -> tuple[Path | None, str]:
     except OSError as error:
         return None, f"the virtual environment {SNNTORCH_VENV} could not be created: {error}"
     return python, ""
-
-
-def parse_worker_result(stdout: str, prefix: str) -> dict | None:
-    """Return the JSON object of the first stdout line that starts with ``prefix``, else None."""
-    for line in stdout.splitlines():
-        if line.startswith(prefix):
-            return json.loads(line[len(prefix):])
-    return None
 
 
 def run_snntorch(weights, inputs, workload: Workload, repeats: int, threads: list[int],
@@ -526,10 +526,9 @@ def book_timings(moves: int, log, chapter_timeout: float) -> dict:
         except subprocess.TimeoutExpired:
             chapters[path.stem] = {"error": f"timed out after {chapter_timeout:.0f} s"}
             continue
-        report = {"error": f"the book worker failed: {completed.stderr[-600:]}"}
-        for line in completed.stdout.splitlines():
-            if line.startswith("BOOK-RESULT "):
-                report = json.loads(line.split(" ", 1)[1])
+        report = parse_worker_result(completed.stdout, "BOOK-RESULT ")
+        if report is None:
+            report = {"error": f"the book worker failed: {completed.stderr[-600:]}"}
         chapters[path.stem] = report
 
     log("book: cold start")
@@ -542,8 +541,11 @@ def book_timings(moves: int, log, chapter_timeout: float) -> dict:
         completed = subprocess.run(command, capture_output=True, text=True, check=True)
         wall = time.perf_counter() - start
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        line = next(x for x in completed.stdout.splitlines() if x.startswith("COLD-RESULT "))
-        report = json.loads(line.split(" ", 1)[1])
+        report = parse_worker_result(completed.stdout, "COLD-RESULT ")
+        if report is None:
+            raise RuntimeError(
+                f"cold_start.py printed no COLD-RESULT line: {completed.stdout[-600:]}"
+            )
         report["process_seconds"] = wall
         report["process_cpu_seconds"] = (
             children_after.ru_utime + children_after.ru_stime

@@ -92,7 +92,7 @@ def save_workload(
 
 
 def load_workload(path: Path) -> dict:
-    """Read a file written by ``save_workload``; return the weights, dense inputs and constants.
+    """Read a file written by ``save_workload`` and return the weights, dense inputs and constants.
 
     The dense input has shape (n_steps, n_samples, n_inputs) and dtype float64, so that
     ``inputs[t]`` is the batch of one step.

@@ -143,9 +143,8 @@ class LiveFigure:
         self.png = b""
         self._margins: dict | None = None
         self._fitted = False
-        # Display handles of every shown copy; _handle is the newest.
+        # Display handles of every shown copy, newest last.
         self._handles: list = []
-        self._handle = None
         self._exception: Exception | None = None
         self._drawing = False
         self._pending = False
@@ -307,7 +306,9 @@ class LiveFigure:
         canvas = self.figure.canvas
         canvas.draw()
         width, height = canvas.get_width_height(physical=True)
-        image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image = PIL.Image.frombuffer(
+            "RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        )
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
@@ -324,8 +325,7 @@ class LiveFigure:
         Every copy shown by an earlier call is updated as well, so none of them goes stale.
         """
         display(widgets.VBox([widgets.HBox(list(self.controls.values()), layout=_wrap()), self.message]))
-        self._handle = display(self._image(), display_id=True)
-        self._handles.append(self._handle)
+        self._handles.append(display(self._image(), display_id=True))
 
     def _publish(self) -> None:
         """Replace every displayed copy of the figure with the current PNG."""

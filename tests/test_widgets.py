@@ -160,8 +160,8 @@ def test_moves_update_display_not_add(displayed):
     assert displayed == displayed_after_show
     images = [obj for obj in displayed if isinstance(obj, Image)]
     assert len(images) == 1
-    assert len(live._handle.updates) == 2
-    assert live._handle.updates[-1].data == live.png
+    assert len(live._handles[-1].updates) == 2
+    assert live._handles[-1].updates[-1].data == live.png
 
 
 def test_displayed_png_is_the_current_figure(displayed):
@@ -172,12 +172,13 @@ def test_displayed_png_is_the_current_figure(displayed):
 
     slider.value = 2.0
 
-    shown = live._handle.updates[-1].data
-    assert shown == live.png != first
+    displayed_png = live._handles[-1].updates[-1].data
+    assert displayed_png == live.png
+    assert displayed_png != first
     # 4 x 3 inches at 50 dots per inch; the PNG header stores width and height at bytes 16-24
-    assert shown[:8] == b"\x89PNG\r\n\x1a\n"
-    assert int.from_bytes(shown[16:20], "big") == 200
-    assert int.from_bytes(shown[20:24], "big") == 150
+    assert displayed_png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(displayed_png[16:20], "big") == 200
+    assert int.from_bytes(displayed_png[20:24], "big") == 150
 
 
 def test_redraw_time_includes_rendering(monkeypatch):
